@@ -1,0 +1,103 @@
+// A model as plain data: what the model file (or SBML) says, nothing evaluated.
+// CompiledModel turns it into something that runs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engraft/core/error.hpp"
+#include "engraft/model/expression.hpp"
+
+namespace engraft {
+
+/// A number the model is built on, with its provenance.
+struct Parameter {
+  std::string name;
+  double value = 0.0;
+  std::string unit;
+  std::string description;
+  std::string source;        // citation, with the reference case it reproduces where there is one
+  std::string uncertainty;   // e.g. "CV 42 % (IIV)", "range 0.06-1.99 across 50 patients"; empty = not known
+  SourceLocation where;
+};
+
+struct State {
+  std::string name;
+  std::string unit;
+  std::string description;
+  Expression initial;        // of parameters (and derived quantities); evaluated at the start time
+  SourceLocation where;
+};
+
+/// name = value, recomputed whenever it is needed. Order in the file does not matter.
+struct Assignment {
+  std::string name;
+  Expression value;
+  std::string unit;
+  std::string description;
+  SourceLocation where;
+};
+
+struct Derivative {
+  std::string state;
+  Expression rate;
+  SourceLocation where;
+};
+
+/// When `trigger` goes from false to true, each target (a state or a parameter) is set.
+struct EventRule {
+  std::string name;
+  Expression trigger;
+  std::vector<std::pair<std::string, Expression>> assignments;
+  SourceLocation where;
+};
+
+struct Observable {
+  std::string name;
+  Expression value;
+  std::string unit;
+  std::string description;
+  SourceLocation where;
+};
+
+/// A named way into the model for doses: an amount in `unit` split over states
+/// (fractions may be expressions of parameters, e.g. graft composition).
+struct Route {
+  std::string name;
+  std::string unit;
+  std::string description;
+  std::vector<std::pair<std::string, Expression>> into;  // state, fraction of the dose
+  SourceLocation where;
+};
+
+/// Which observables the clinical endpoints read (ANC, PLT).
+struct EndpointBinding {
+  std::string neutrophils;   // observable in 10^9/L; empty when the model has none
+  std::string platelets;     // observable in 10^9/L
+  std::string transfusion_route;  // route that platelet transfusions use; empty if none
+};
+
+enum class SolverHint { automatic, nonstiff, stiff };
+
+struct Model {
+  std::string name;
+  std::string version;
+  std::string title;
+  std::string description;
+  std::string time_unit = "day";
+  SolverHint solver = SolverHint::automatic;
+  std::vector<std::string> references;   // the validation cases it reproduces (H4, ...)
+  std::vector<Parameter> parameters;
+  std::vector<State> states;
+  std::vector<Assignment> assignments;
+  std::vector<Derivative> derivatives;
+  std::vector<EventRule> events;
+  std::vector<Observable> observables;
+  std::vector<Route> routes;
+  EndpointBinding endpoints;
+  SourceLocation where;                  // the file it came from
+};
+
+}  // namespace engraft

@@ -1,0 +1,191 @@
+#include "toml_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace engraft::detail {
+
+namespace {
+std::string type_name(const toml::value& v) {
+  std::ostringstream s;
+  s << v.type();
+  return s.str();
+}
+
+// Levenshtein distance, for "did you mean" hints on misspelt keys.
+std::size_t distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::pair<toml::value, std::filesystem::path> TomlNode::parse_file(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw InputError({file, 0, ""}, "an existing, readable file", "no such file");
+  try {
+    return {toml::parse(file.string()), file};
+  } catch (const toml::syntax_error& e) {
+    int line = 0;
+    if (!e.location().file_name().empty()) line = static_cast<int>(e.location().line());
+    std::string message = e.what();
+    const auto first_newline = message.find('\n');
+    const std::string summary = message.substr(0, first_newline);
+    throw InputError({file, line, ""}, "valid TOML", summary.substr(summary.find(' ') + 1));
+  } catch (const std::exception& e) {
+    throw InputError({file, 0, ""}, "valid TOML", e.what());
+  }
+}
+
+SourceLocation TomlNode::where() const {
+  const int line = static_cast<int>(value_->location().line());
+  return {file_, line, key_};
+}
+
+SourceLocation TomlNode::where(const std::string& child_name) const {
+  if (has(child_name)) return child(child_name).where();
+  SourceLocation w = where();
+  w.key = key_.empty() ? child_name : key_ + "." + child_name;
+  return w;
+}
+
+void TomlNode::fail(const std::string& expected, const std::string& got, const std::string& hint) const {
+  throw InputError(where(), expected, got, hint);
+}
+
+void TomlNode::require_table() const {
+  if (!value_->is_table()) fail("a table", type_name(*value_));
+}
+
+bool TomlNode::has(const std::string& name) const {
+  return value_->is_table() && value_->as_table().count(name) > 0;
+}
+
+TomlNode TomlNode::child(const std::string& name) const {
+  require_table();
+  const auto& table = value_->as_table();
+  const auto it = table.find(name);
+  if (it == table.end()) {
+    SourceLocation w = where();
+    w.key = key_.empty() ? name : key_ + "." + name;
+    throw InputError(w, "a value for this required key", "nothing");
+  }
+  return TomlNode(it->second, file_, key_.empty() ? name : key_ + "." + name);
+}
+
+std::optional<TomlNode> TomlNode::find(const std::string& name) const {
+  if (!has(name)) return std::nullopt;
+  return child(name);
+}
+
+std::vector<std::pair<std::string, TomlNode>> TomlNode::children() const {
+  require_table();
+  std::vector<std::pair<std::string, TomlNode>> out;
+  for (const auto& [name, value] : value_->as_table())
+    out.emplace_back(name, TomlNode(value, file_, key_.empty() ? name : key_ + "." + name));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    const auto la = a.second.raw().location().line(), lb = b.second.raw().location().line();
+    if (la != lb) return la < lb;
+    return a.second.raw().location().column() < b.second.raw().location().column();
+  });
+  return out;
+}
+
+std::vector<TomlNode> TomlNode::array_of_tables() const {
+  if (!value_->is_array()) fail("an array of tables ([[...]])", type_name(*value_));
+  std::vector<TomlNode> out;
+  const auto& array = value_->as_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    TomlNode node(array[i], file_, fmt::format("{}[{}]", key_, i));
+    node.require_table();
+    out.push_back(node);
+  }
+  return out;
+}
+
+std::vector<std::string> TomlNode::string_array() const {
+  if (!value_->is_array()) fail("an array of strings", type_name(*value_));
+  std::vector<std::string> out;
+  const auto& array = value_->as_array();
+  for (std::size_t i = 0; i < array.size(); ++i)
+    out.push_back(TomlNode(array[i], file_, fmt::format("{}[{}]", key_, i)).as_string());
+  return out;
+}
+
+std::string TomlNode::as_string() const {
+  if (!value_->is_string()) fail("a string", type_name(*value_));
+  return value_->as_string().str;
+}
+
+double TomlNode::as_number() const {
+  double v = 0.0;
+  if (value_->is_integer()) v = static_cast<double>(value_->as_integer());
+  else if (value_->is_floating()) v = value_->as_floating();
+  else fail("a number", type_name(*value_));
+  if (!std::isfinite(v)) fail("a finite number", fmt::format("{}", v));
+  return v;
+}
+
+bool TomlNode::as_bool() const {
+  if (!value_->is_boolean()) fail("true or false", type_name(*value_));
+  return value_->as_boolean();
+}
+
+int TomlNode::as_int() const {
+  if (!value_->is_integer()) fail("an integer", type_name(*value_));
+  const auto v = value_->as_integer();
+  if (v < -1000000000 || v > 1000000000) fail("an integer of reasonable size", fmt::format("{}", v));
+  return static_cast<int>(v);
+}
+
+double TomlNode::as_quantity(const std::string& unit) const {
+  if (!value_->is_string()) return as_number();
+  const std::string text = as_string();
+  try {
+    const Quantity q = parse_quantity(text);
+    return q.value * conversion_factor(q.unit, parse_unit(unit));
+  } catch (const std::invalid_argument& e) {
+    fail(fmt::format("a quantity in '{}' (a number, or a number with a compatible unit)", unit), "\"" + text + "\"",
+         e.what());
+  }
+}
+
+std::string TomlNode::string_or(const std::string& name, const std::string& fallback) const {
+  return has(name) ? child(name).as_string() : fallback;
+}
+
+double TomlNode::number_or(const std::string& name, double fallback) const {
+  return has(name) ? child(name).as_number() : fallback;
+}
+
+void TomlNode::allow_only(const std::vector<std::string>& allowed) const {
+  require_table();
+  for (const auto& [name, value] : children()) {
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const std::string& candidate : allowed) {
+      const std::size_t d = distance(name, candidate);
+      if (d < best_distance) best_distance = d, best = candidate;
+    }
+    std::string known;
+    for (const std::string& a : allowed) known += (known.empty() ? "" : ", ") + a;
+    value.fail("one of the keys " + known, "unknown key '" + name + "'",
+               best.empty() ? std::string{} : "did you mean '" + best + "'?");
+  }
+}
+
+}  // namespace engraft::detail

@@ -1,0 +1,62 @@
+// Typed, located access to a parsed TOML document: every miss names the file,
+// line and key. Private to formats/; the domain never sees a toml value.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <toml.hpp>
+
+#include "engraft/core/error.hpp"
+#include "engraft/core/units.hpp"
+
+namespace engraft::detail {
+
+class TomlNode {
+ public:
+  TomlNode(const toml::value& value, std::filesystem::path file, std::string key)
+      : value_(&value), file_(std::move(file)), key_(std::move(key)) {}
+
+  /// Parses a whole file; a syntax error becomes an InputError with the file and line.
+  static std::pair<toml::value, std::filesystem::path> parse_file(const std::filesystem::path& file);
+
+  SourceLocation where() const;
+  SourceLocation where(const std::string& child) const;
+  const std::string& key() const { return key_; }
+  const toml::value& raw() const { return *value_; }
+
+  bool is_table() const { return value_->is_table(); }
+  bool has(const std::string& child) const;
+  /// Children of a table in file order (TOML tables are unordered in toml11 v3; we sort by line).
+  std::vector<std::pair<std::string, TomlNode>> children() const;
+  TomlNode child(const std::string& name) const;               // required
+  std::optional<TomlNode> find(const std::string& name) const;
+  std::vector<TomlNode> array_of_tables() const;               // [[x]] arrays
+  std::vector<std::string> string_array() const;
+
+  std::string as_string() const;
+  double as_number() const;                                   // integer or float, finite
+  bool as_bool() const;
+  int as_int() const;
+  /// A quantity: a number (taken to be in `unit`), or "value unit" converted to `unit`.
+  double as_quantity(const std::string& unit) const;
+
+  std::string string_or(const std::string& name, const std::string& fallback) const;
+  double number_or(const std::string& name, double fallback) const;
+
+  /// Fails on any key not in `allowed`, suggesting the closest allowed key.
+  void allow_only(const std::vector<std::string>& allowed) const;
+  void require_table() const;
+
+  [[noreturn]] void fail(const std::string& expected, const std::string& got, const std::string& hint = {}) const;
+
+ private:
+  const toml::value* value_;
+  std::filesystem::path file_;
+  std::string key_;
+};
+
+}  // namespace engraft::detail

@@ -1,0 +1,567 @@
+#include "engraft/model/compiled_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "bytecode.hpp"
+
+namespace engraft {
+
+using detail::Instruction;
+using detail::OpCode;
+using detail::Program;
+
+namespace {
+
+OpCode opcode_for(Op op) {
+  switch (op) {
+    case Op::negate: return OpCode::negate;
+    case Op::logical_not: return OpCode::logical_not;
+    case Op::add: return OpCode::add;
+    case Op::subtract: return OpCode::subtract;
+    case Op::multiply: return OpCode::multiply;
+    case Op::divide: return OpCode::divide;
+    case Op::power: return OpCode::power;
+    case Op::min: return OpCode::min;
+    case Op::max: return OpCode::max;
+    case Op::less: return OpCode::less;
+    case Op::less_equal: return OpCode::less_equal;
+    case Op::greater: return OpCode::greater;
+    case Op::greater_equal: return OpCode::greater_equal;
+    case Op::equal: return OpCode::equal;
+    case Op::not_equal: return OpCode::not_equal;
+    case Op::logical_and: return OpCode::logical_and;
+    case Op::logical_or: return OpCode::logical_or;
+    case Op::exp: return OpCode::exp;
+    case Op::log: return OpCode::log;
+    case Op::log10: return OpCode::log10;
+    case Op::sqrt: return OpCode::sqrt;
+    case Op::abs: return OpCode::abs;
+    case Op::floor: return OpCode::floor;
+    case Op::ceil: return OpCode::ceil;
+    case Op::sin: return OpCode::sin;
+    case Op::cos: return OpCode::cos;
+    case Op::tan: return OpCode::tan;
+    case Op::sinh: return OpCode::sinh;
+    case Op::cosh: return OpCode::cosh;
+    case Op::tanh: return OpCode::tanh;
+    case Op::asin: return OpCode::asin;
+    case Op::acos: return OpCode::acos;
+    case Op::atan: return OpCode::atan;
+    default: break;
+  }
+  ENGRAFT_ASSERT(false, "operator without an opcode");
+}
+
+std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
+  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+
+enum class Kind { time, state, parameter, assignment };
+
+struct Symbol {
+  Kind kind;
+  std::size_t index;      // into the model's vector of that kind
+  std::uint32_t reg = 0;  // register that holds it
+};
+
+}  // namespace
+
+class ModelCompiler {
+ public:
+  explicit ModelCompiler(CompiledModel& out) : out_(out), model_(out.model_) {}
+
+  void run() {
+    declare_symbols();
+    order_assignments();
+    allocate_registers();
+    compile_programs();
+    resolve_routes();
+    compute_hash();
+    out_.n_registers_ = next_register_;
+  }
+
+ private:
+  [[noreturn]] void fail(const SourceLocation& where, const std::string& expected, const std::string& got,
+                         const std::string& hint = {}) const {
+    throw InputError(where.file.empty() ? SourceLocation{model_.where.file, where.line, where.key} : where,
+                     expected, got, hint);
+  }
+
+  void declare(const std::string& name, Kind kind, std::size_t index, const SourceLocation& where) {
+    if (name == "t") fail(where, "a name other than 't' (reserved for time in days)", name);
+    if (!symbols_.emplace(name, Symbol{kind, index}).second)
+      fail(where, "a name not defined before", "'" + name + "' again", "each parameter, state, assignment and observable needs its own name");
+  }
+
+  void declare_symbols() {
+    symbols_.emplace("t", Symbol{Kind::time, 0});
+    for (std::size_t i = 0; i < model_.parameters.size(); ++i) {
+      const Parameter& p = model_.parameters[i];
+      if (!std::isfinite(p.value)) fail(p.where, "a finite value", fmt::format("{}", p.value));
+      declare(p.name, Kind::parameter, i, p.where);
+    }
+    for (std::size_t i = 0; i < model_.states.size(); ++i) declare(model_.states[i].name, Kind::state, i, model_.states[i].where);
+    // Observables are assignments that are reported; both may be used in expressions.
+    for (const Observable& o : model_.observables) {
+      assignments_.push_back(Assignment{o.name, o.value, o.unit, o.description, o.where});
+    }
+    for (const Assignment& a : model_.assignments) assignments_.push_back(a);
+    for (std::size_t i = 0; i < assignments_.size(); ++i) declare(assignments_[i].name, Kind::assignment, i, assignments_[i].where);
+
+    derivative_of_.assign(model_.states.size(), nullptr);
+    for (const Derivative& d : model_.derivatives) {
+      const auto it = symbols_.find(d.state);
+      if (it == symbols_.end() || it->second.kind != Kind::state)
+        fail(d.where, "the name of a state", "'" + d.state + "'", "every ODE needs a [states] entry");
+      if (derivative_of_[it->second.index]) fail(d.where, "one ODE per state", "a second ODE for '" + d.state + "'");
+      derivative_of_[it->second.index] = &d;
+    }
+    for (std::size_t i = 0; i < model_.states.size(); ++i)
+      if (!derivative_of_[i]) fail(model_.states[i].where, "an ODE for state '" + model_.states[i].name + "' in [odes]", "none");
+  }
+
+  void check_symbols(const Expression& e, const SourceLocation& where) const {
+    for (const std::string& name : symbols_of(e))
+      if (!symbols_.count(name)) fail(where, "defined names only", "unknown name '" + name + "'");
+  }
+
+  // Depth-first topological order; a cycle is reported with its path.
+  void order_assignments() {
+    std::vector<int> mark(assignments_.size(), 0);
+    std::vector<std::string> path;
+    const auto visit = [&](const auto& self, std::size_t i) -> void {
+      if (mark[i] == 2) return;
+      const Assignment& a = assignments_[i];
+      if (mark[i] == 1) {
+        std::string cycle;
+        for (const std::string& n : path) cycle += n + " -> ";
+        fail(a.where, "assignments without a cycle", cycle + a.name);
+      }
+      mark[i] = 1;
+      path.push_back(a.name);
+      check_symbols(a.value, a.where);
+      bool dynamic = false;
+      for (const std::string& name : symbols_of(a.value)) {
+        const Symbol& s = symbols_.at(name);
+        if (s.kind == Kind::assignment) {
+          self(self, s.index);
+          dynamic = dynamic || dynamic_[s.index];
+        } else if (s.kind == Kind::time || s.kind == Kind::state) {
+          dynamic = true;
+        }
+      }
+      path.pop_back();
+      mark[i] = 2;
+      dynamic_[i] = dynamic;
+      order_.push_back(i);
+    };
+    dynamic_.assign(assignments_.size(), false);
+    for (std::size_t i = 0; i < assignments_.size(); ++i) visit(visit, i);
+  }
+
+  std::uint32_t allocate() { return static_cast<std::uint32_t>(next_register_++); }
+
+  std::uint32_t constant(double value) {
+    const auto it = constants_.find(value);
+    if (it != constants_.end()) return it->second;
+    const std::uint32_t r = allocate();
+    constants_.emplace(value, r);
+    out_.constants_.emplace_back(r, value);
+    return r;
+  }
+
+  void allocate_registers() {
+    next_register_ = 1;  // register 0 is t
+    out_.state_base_ = next_register_;
+    for (std::size_t i = 0; i < model_.states.size(); ++i) allocate();
+    out_.parameter_base_ = next_register_;
+    for (std::size_t i = 0; i < model_.parameters.size(); ++i) allocate();
+    out_.observable_base_ = next_register_;  // observables are the first assignments
+    assignment_register_.resize(assignments_.size());
+    for (std::size_t i = 0; i < assignments_.size(); ++i) assignment_register_[i] = allocate();
+    out_.derivative_base_ = next_register_;
+    for (std::size_t i = 0; i < model_.states.size(); ++i) allocate();
+    for (auto& [name, s] : symbols_) {
+      switch (s.kind) {
+        case Kind::time: s.reg = 0; break;
+        case Kind::state: s.reg = static_cast<std::uint32_t>(out_.state_base_ + s.index); break;
+        case Kind::parameter: s.reg = static_cast<std::uint32_t>(out_.parameter_base_ + s.index); break;
+        case Kind::assignment: s.reg = assignment_register_[s.index]; break;
+      }
+    }
+  }
+
+  // Emits code for e; returns the register holding its value. `dst` (if set)
+  // receives the value of the top node without an extra copy.
+  std::uint32_t emit(const Expression& e, Program& p, std::optional<std::uint32_t> dst = std::nullopt) {
+    const auto finish = [&](std::uint32_t reg) {
+      if (dst && *dst != reg) {
+        p.code.push_back({OpCode::copy, *dst, reg, 0, 0});
+        return *dst;
+      }
+      return reg;
+    };
+    const auto& args = e.args();
+    switch (e.op()) {
+      case Op::number: return finish(constant(e.value()));
+      case Op::symbol: return finish(symbols_.at(e.name()).reg);
+      case Op::power:
+        if (args[1].is_number()) {
+          const double n = args[1].value();
+          if (n == 1.0) return emit(args[0], p, dst);
+          if (n == 2.0 || n == 3.0 || n == 0.5 || n == -1.0) {
+            const std::uint32_t base = emit(args[0], p);
+            const std::uint32_t out = dst ? *dst : allocate();
+            if (n == 0.5) p.code.push_back({OpCode::sqrt, out, base, 0, 0});
+            else if (n == -1.0) p.code.push_back({OpCode::divide, out, constant(1.0), base, 0});
+            else {
+              p.code.push_back({OpCode::multiply, out, base, base, 0});
+              if (n == 3.0) p.code.push_back({OpCode::multiply, out, out, base, 0});
+            }
+            return out;
+          }
+        }
+        break;
+      case Op::piecewise: {
+        // piecewise(v1, c1, ..., otherwise): folded from the last pair backwards.
+        std::uint32_t result = args.size() % 2 == 1 ? emit(args.back(), p) : constant(std::nan(""));
+        for (std::size_t k = (args.size() / 2); k-- > 0;) {
+          const std::uint32_t value = emit(args[2 * k], p);
+          const std::uint32_t cond = emit(args[2 * k + 1], p);
+          const std::uint32_t out = (k == 0 && dst) ? *dst : allocate();
+          p.code.push_back({OpCode::select, out, cond, value, result});
+          result = out;
+        }
+        return finish(result);
+      }
+      case Op::min: case Op::max:
+        if (args.size() == 1) return emit(args[0], p, dst);
+        break;
+      default: break;
+    }
+    if (args.size() == 1) {
+      const std::uint32_t a = emit(args[0], p);
+      const std::uint32_t out = dst ? *dst : allocate();
+      p.code.push_back({opcode_for(e.op()), out, a, 0, 0});
+      return out;
+    }
+    // binary, and n-ary min/max folded left to right
+    std::uint32_t acc = emit(args[0], p);
+    for (std::size_t k = 1; k < args.size(); ++k) {
+      const std::uint32_t b = emit(args[k], p);
+      const std::uint32_t out = (k + 1 == args.size() && dst) ? *dst : allocate();
+      p.code.push_back({opcode_for(e.op()), out, acc, b, 0});
+      acc = out;
+    }
+    return acc;
+  }
+
+  // Assignments that `exprs` need, transitively, in evaluation order; only dynamic ones
+  // (those of parameters alone are computed once by the derive program).
+  std::vector<std::size_t> needed_dynamic(const std::vector<Expression>& exprs) const {
+    std::set<std::size_t> needed;
+    std::vector<std::string> stack;
+    for (const Expression& e : exprs)
+      for (const std::string& n : symbols_of(e)) stack.push_back(n);
+    while (!stack.empty()) {
+      const std::string name = stack.back();
+      stack.pop_back();
+      const Symbol& s = symbols_.at(name);
+      if (s.kind != Kind::assignment || !needed.insert(s.index).second) continue;
+      for (const std::string& n : symbols_of(assignments_[s.index].value)) stack.push_back(n);
+    }
+    std::vector<std::size_t> ordered;
+    for (std::size_t i : order_)
+      if (needed.count(i) && dynamic_[i]) ordered.push_back(i);
+    return ordered;
+  }
+
+  void emit_assignments(const std::vector<std::size_t>& which, Program& p) {
+    for (std::size_t i : which) emit(assignments_[i].value, p, assignment_register_[i]);
+  }
+
+  bool depends_on_time_or_state(const Expression& e) const {
+    for (const std::string& name : symbols_of(e)) {
+      const Symbol& s = symbols_.at(name);
+      if (s.kind == Kind::time || s.kind == Kind::state) return true;
+      if (s.kind == Kind::assignment && dynamic_[s.index]) return true;
+    }
+    return false;
+  }
+
+  // g > 0 exactly when a relational is true (up to the boundary).
+  Expression root_function(const Expression& relational) const {
+    const auto& a = relational.args();
+    switch (relational.op()) {
+      case Op::greater: case Op::greater_equal: return Expression::apply(Op::subtract, {a[0], a[1]});
+      case Op::less: case Op::less_equal: return Expression::apply(Op::subtract, {a[1], a[0]});
+      default: return Expression::apply(Op::subtract, {a[0], a[1]});  // == and != switch where they are equal
+    }
+  }
+
+  void collect_switches(const Expression& e, std::map<std::string, Expression>& out) const {
+    if (e.is_relational() && depends_on_time_or_state(e)) out.emplace(to_string(e), e);
+    for (const Expression& arg : e.args()) collect_switches(arg, out);
+  }
+
+  void compile_programs() {
+    out_.derive_ = std::make_unique<Program>();
+    for (std::size_t i : order_)
+      if (!dynamic_[i]) emit(assignments_[i].value, *out_.derive_, assignment_register_[i]);
+
+    out_.initial_ = std::make_unique<Program>();
+    for (std::size_t i = 0; i < model_.states.size(); ++i) {
+      const State& s = model_.states[i];
+      check_symbols(s.initial, s.where);
+      for (const std::string& name : symbols_of(s.initial)) {
+        const Symbol& sym = symbols_.at(name);
+        if (sym.kind == Kind::state || (sym.kind == Kind::assignment && dynamic_[sym.index]))
+          fail(s.where, "an initial value of parameters and time only", "'" + name + "' (depends on states)");
+      }
+      emit(s.initial, *out_.initial_, static_cast<std::uint32_t>(out_.state_base_ + i));
+    }
+
+    std::vector<Expression> rates;
+    for (std::size_t i = 0; i < model_.states.size(); ++i) {
+      check_symbols(derivative_of_[i]->rate, derivative_of_[i]->where);
+      rates.push_back(derivative_of_[i]->rate);
+    }
+    out_.rhs_ = std::make_unique<Program>();
+    const std::vector<std::size_t> rhs_needs = needed_dynamic(rates);
+    emit_assignments(rhs_needs, *out_.rhs_);
+    for (std::size_t i = 0; i < rates.size(); ++i)
+      emit(rates[i], *out_.rhs_, static_cast<std::uint32_t>(out_.derivative_base_ + i));
+
+    std::vector<Expression> observed;
+    for (const Observable& o : model_.observables) observed.push_back(Expression::symbol(o.name));
+    out_.observe_ = std::make_unique<Program>();
+    emit_assignments(needed_dynamic(observed), *out_.observe_);
+
+    // Roots: each comparison on the path to the right-hand side, then each event trigger.
+    std::map<std::string, Expression> switches;
+    for (const Expression& r : rates) collect_switches(r, switches);
+    for (std::size_t i : rhs_needs) collect_switches(assignments_[i].value, switches);
+    std::vector<Expression> root_exprs;
+    for (const auto& [text, relational] : switches) {
+      out_.roots_.push_back(RootInfo{false, 0, text});
+      root_exprs.push_back(root_function(relational));
+    }
+    for (std::size_t k = 0; k < model_.events.size(); ++k) {
+      const EventRule& ev = model_.events[k];
+      check_symbols(ev.trigger, ev.where);
+      out_.roots_.push_back(RootInfo{true, k, to_string(ev.trigger)});
+      // A trigger that is not a plain comparison switches between -1 and +1.
+      root_exprs.push_back(ev.trigger.is_relational()
+                               ? root_function(ev.trigger)
+                               : Expression::apply(Op::piecewise, {Expression::number(1.0), ev.trigger, Expression::number(-1.0)}));
+    }
+    out_.roots_program_ = std::make_unique<Program>();
+    emit_assignments(needed_dynamic(root_exprs), *out_.roots_program_);
+    root_base_ = next_register_;
+    for (std::size_t k = 0; k < root_exprs.size(); ++k) allocate();
+    for (std::size_t k = 0; k < root_exprs.size(); ++k)
+      emit(root_exprs[k], *out_.roots_program_, static_cast<std::uint32_t>(root_base_ + k));
+    out_.root_base_ = root_base_;
+
+    for (const EventRule& ev : model_.events) {
+      auto trigger = std::make_unique<Program>();
+      emit_assignments(needed_dynamic({ev.trigger}), *trigger);
+      const std::uint32_t value = allocate();
+      emit(ev.trigger, *trigger, value);
+      out_.trigger_registers_.push_back(value);
+      out_.triggers_.push_back(std::move(trigger));
+
+      auto program = std::make_unique<Program>();
+      std::vector<Expression> values;
+      for (const auto& [target, value_expr] : ev.assignments) {
+        check_symbols(value_expr, ev.where);
+        values.push_back(value_expr);
+      }
+      emit_assignments(needed_dynamic(values), *program);
+      std::vector<std::uint32_t> pending;
+      for (const Expression& v : values) pending.push_back(emit(v, *program, allocate()));
+      std::vector<std::size_t> targets;
+      for (std::size_t j = 0; j < ev.assignments.size(); ++j) {
+        const auto it = symbols_.find(ev.assignments[j].first);
+        if (it == symbols_.end() || (it->second.kind != Kind::state && it->second.kind != Kind::parameter))
+          fail(ev.where, "a state or parameter as event target", "'" + ev.assignments[j].first + "'");
+        program->code.push_back({OpCode::copy, it->second.reg, pending[j], 0, 0});
+        targets.push_back(it->second.reg);
+      }
+      out_.event_targets_.push_back(std::move(targets));
+      out_.events_.push_back(std::move(program));
+    }
+  }
+
+  void resolve_routes() {
+    for (const Route& r : model_.routes) {
+      ResolvedRoute resolved{r.name, r.unit, {}, {}};
+      for (const auto& [state, fraction] : r.into) {
+        const auto it = symbols_.find(state);
+        if (it == symbols_.end() || it->second.kind != Kind::state)
+          fail(r.where, "a state name in routes." + r.name + ".into", "'" + state + "'");
+        check_symbols(fraction, r.where);
+        if (depends_on_time_or_state(fraction))
+          fail(r.where, "a fraction of parameters only in routes." + r.name, to_string(fraction));
+        resolved.states.push_back(it->second.index);
+        const std::uint32_t reg = allocate();
+        emit(fraction, *out_.derive_, reg);
+        resolved.fraction_registers.push_back(reg);
+      }
+      out_.routes_.push_back(std::move(resolved));
+    }
+  }
+
+  void compute_hash() {
+    std::uint64_t h = 1469598103934665603ull;
+    h = fnv1a(h, model_.name);
+    h = fnv1a(h, model_.version);
+    for (const Parameter& p : model_.parameters) h = fnv1a(h, p.name + "=" + fmt::format("{}", p.value));
+    for (const State& s : model_.states) h = fnv1a(h, s.name + "0=" + to_string(s.initial));
+    for (const Assignment& a : assignments_) h = fnv1a(h, a.name + ":=" + to_string(a.value));
+    for (const Derivative& d : model_.derivatives) h = fnv1a(h, d.state + "'=" + to_string(d.rate));
+    for (const EventRule& e : model_.events) {
+      h = fnv1a(h, "when " + to_string(e.trigger));
+      for (const auto& [target, value] : e.assignments) h = fnv1a(h, target + "=" + to_string(value));
+    }
+    for (const Route& r : model_.routes)
+      for (const auto& [state, fraction] : r.into) h = fnv1a(h, r.name + ">" + state + "*" + to_string(fraction));
+    out_.hash_ = h;
+  }
+
+  CompiledModel& out_;
+  const Model& model_;
+  std::map<std::string, Symbol, std::less<>> symbols_;
+  std::vector<Assignment> assignments_;           // observables first, then the model's assignments
+  std::vector<std::size_t> order_;                // topological order of assignments_
+  std::vector<bool> dynamic_;                     // depends on t or states
+  std::vector<std::uint32_t> assignment_register_;
+  std::vector<const Derivative*> derivative_of_;
+  std::map<double, std::uint32_t> constants_;
+  std::size_t next_register_ = 1;
+  std::size_t root_base_ = 0;
+};
+
+CompiledModel::CompiledModel() = default;
+CompiledModel::~CompiledModel() = default;
+
+std::shared_ptr<const CompiledModel> CompiledModel::compile(const Model& model) {
+  std::shared_ptr<CompiledModel> compiled(new CompiledModel());
+  compiled->model_ = model;
+  ModelCompiler(*compiled).run();
+  return compiled;
+}
+
+namespace {
+template <typename Items>
+std::size_t index_of(const Items& items, std::string_view name, const SourceLocation& where, const char* what,
+                     const std::string& model_name) {
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].name == name) return i;
+  std::string known;
+  for (const auto& item : items) known += (known.empty() ? "" : ", ") + item.name;
+  throw InputError(where, fmt::format("the name of a {} of model '{}' ({})", what, model_name, known),
+                   "'" + std::string(name) + "'");
+}
+}  // namespace
+
+std::size_t CompiledModel::state_index(std::string_view name, const SourceLocation& where) const {
+  return index_of(model_.states, name, where, "state", model_.name);
+}
+std::size_t CompiledModel::parameter_index(std::string_view name, const SourceLocation& where) const {
+  return index_of(model_.parameters, name, where, "parameter", model_.name);
+}
+std::size_t CompiledModel::observable_index(std::string_view name, const SourceLocation& where) const {
+  return index_of(model_.observables, name, where, "observable", model_.name);
+}
+bool CompiledModel::has_observable(std::string_view name) const {
+  return std::any_of(model_.observables.begin(), model_.observables.end(),
+                     [&](const Observable& o) { return o.name == name; });
+}
+const ResolvedRoute& CompiledModel::route(std::string_view name, const SourceLocation& where) const {
+  return routes_[index_of(routes_, name, where, "dose route", model_.name)];
+}
+
+std::vector<double> CompiledModel::default_parameters() const {
+  std::vector<double> values;
+  for (const Parameter& p : model_.parameters) values.push_back(p.value);
+  return values;
+}
+
+Workspace CompiledModel::make_workspace() const {
+  Workspace w;
+  w.registers_.assign(n_registers_, 0.0);
+  for (const auto& [reg, value] : constants_) w.registers_[reg] = value;
+  return w;
+}
+
+void CompiledModel::load_parameters(std::span<const double> parameters, Workspace& w) const {
+  ENGRAFT_ASSERT(parameters.size() == n_parameters(), "parameter vector of the wrong size");
+  std::copy(parameters.begin(), parameters.end(), w.registers_.begin() + static_cast<long>(parameter_base_));
+  derive_->run(w.registers_.data());
+}
+
+std::span<const double> CompiledModel::parameters(const Workspace& w) const {
+  return {w.registers_.data() + parameter_base_, n_parameters()};
+}
+
+double CompiledModel::route_fraction(std::size_t fraction_register, const Workspace& w) const {
+  return w.registers_[fraction_register];
+}
+
+void CompiledModel::initial_state(double t, std::span<double> y, Workspace& w) const {
+  double* r = w.registers_.data();
+  r[0] = t;
+  initial_->run(r);
+  std::copy(r + state_base_, r + state_base_ + n_states(), y.begin());
+}
+
+void CompiledModel::rhs(double t, const double* y, double* ydot, Workspace& w) const {
+  double* r = w.registers_.data();
+  r[0] = t;
+  std::copy(y, y + n_states(), r + state_base_);
+  rhs_->run(r);
+  std::copy(r + derivative_base_, r + derivative_base_ + n_states(), ydot);
+}
+
+void CompiledModel::observe(double t, const double* y, double* out, Workspace& w) const {
+  double* r = w.registers_.data();
+  r[0] = t;
+  std::copy(y, y + n_states(), r + state_base_);
+  observe_->run(r);
+  std::copy(r + observable_base_, r + observable_base_ + n_observables(), out);
+}
+
+void CompiledModel::roots(double t, const double* y, double* g, Workspace& w) const {
+  double* r = w.registers_.data();
+  r[0] = t;
+  std::copy(y, y + n_states(), r + state_base_);
+  roots_program_->run(r);
+  std::copy(r + root_base_, r + root_base_ + n_roots(), g);
+}
+
+bool CompiledModel::trigger_value(std::size_t k, double t, const double* y, Workspace& w) const {
+  double* r = w.registers_.data();
+  r[0] = t;
+  std::copy(y, y + n_states(), r + state_base_);
+  triggers_[k]->run(r);
+  return r[trigger_registers_[k]] != 0.0;
+}
+
+void CompiledModel::apply_event(std::size_t k, double t, double* y, Workspace& w) const {
+  double* r = w.registers_.data();
+  r[0] = t;
+  std::copy(y, y + n_states(), r + state_base_);
+  events_[k]->run(r);
+  std::copy(r + state_base_, r + state_base_ + n_states(), y);
+  derive_->run(r);  // a parameter may have changed
+}
+
+}  // namespace engraft

@@ -1,0 +1,285 @@
+// The driver shared by every integrator: doses at exact times, events and
+// discontinuities located on the dense output, crossings of observables, and
+// output at the requested times (which never depend on internal steps).
+#include "engraft/solve/solver.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "stepper.hpp"
+
+namespace engraft {
+
+const char* to_string(SolveStatus status) {
+  switch (status) {
+    case SolveStatus::ok: return "ok";
+    case SolveStatus::too_much_work: return "too_much_work";
+    case SolveStatus::accuracy_not_reached: return "accuracy_not_reached";
+    case SolveStatus::convergence_failed: return "convergence_failed";
+    case SolveStatus::rhs_failed: return "rhs_failed";
+    case SolveStatus::event_failed: return "event_failed";
+  }
+  return "unknown";
+}
+
+namespace {
+
+using detail::Stepper;
+
+// Roots are located to this width in time: 1e-10 d is about 9 microseconds.
+constexpr double root_time_tolerance_days = 1e-10;
+
+bool rises(double before, double after) { return before <= 0.0 && after > 0.0; }
+bool falls(double before, double after) { return before > 0.0 && after <= 0.0; }
+
+class Driver final : public Solver {
+ public:
+  Driver(std::shared_ptr<const CompiledModel> model, const SolverOptions& options)
+      : model_(std::move(model)), options_(options), workspace_(model_->make_workspace()) {
+    const std::size_t n = model_->n_states();
+    y_.resize(n);
+    y_probe_.resize(n);
+    rates_.assign(n, 0.0);
+    observed_.resize(model_->n_observables());
+    rhs_.model = model_.get();
+    rhs_.workspace = &workspace_;
+    rhs_.infusion_rates = &rates_;
+  }
+
+  void solve(const SolveProblem& problem, SolveResult& result) override {
+    Method method = options_.method;
+    const SolverHint hint = model_->description().solver;
+    if (method == Method::automatic && hint == SolverHint::stiff) method = Method::bdf;
+    const bool detect = method == Method::automatic && hint == SolverHint::automatic;
+    if (method != Method::bdf) {
+      const double t_stiff = run(problem, rk_stepper(detect), result);
+      if (!std::isnan(t_stiff)) {
+        run(problem, bdf_stepper(), result);
+        result.stats.method = fmt::format("bdf (stiffness detected by rk45 at t = {:.4g} d)", t_stiff);
+      } else {
+        result.stats.method = "rk45";
+      }
+    } else {
+      run(problem, bdf_stepper(), result);
+      result.stats.method = "bdf";
+    }
+  }
+
+ private:
+  Stepper& rk_stepper(bool detect_stiffness) {
+    auto& slot = detect_stiffness ? rk_detecting_ : rk_;
+    if (!slot) slot = detail::make_dormand_prince(model_->n_states(), rhs_, options_, detect_stiffness);
+    return *slot;
+  }
+  Stepper& bdf_stepper() {
+    if (!bdf_) bdf_ = detail::make_cvodes_bdf(model_->n_states(), rhs_, options_);
+    return *bdf_;
+  }
+
+  // g(t, y): the model's roots, then one per monitor (observable - threshold).
+  void evaluate_roots(double t, const double* y, std::vector<double>& g) {
+    const std::size_t n_model = model_->n_roots();
+    if (n_model) model_->roots(t, y, g.data(), workspace_);
+    if (!monitors_.empty()) {
+      model_->observe(t, y, observed_.data(), workspace_);
+      for (std::size_t m = 0; m < monitors_.size(); ++m)
+        g[n_model + m] = observed_[monitors_[m].observable] - monitors_[m].threshold;
+    }
+  }
+
+  // Illinois regula falsi on the dense output; returns the left and right ends
+  // of a bracket no wider than the tolerance (the right end has the new sign).
+  std::pair<double, double> locate(Stepper& stepper, std::size_t k, double ta, double ga, double tb, double gb) {
+    int side = 0;
+    for (int iteration = 0; iteration < 200 && tb - ta > root_time_tolerance_days; ++iteration) {
+      double tm = tb - gb * (tb - ta) / (gb - ga);
+      if (!(tm > ta && tm < tb)) tm = 0.5 * (ta + tb);
+      stepper.interpolate(tm, y_probe_.data());
+      evaluate_roots(tm, y_probe_.data(), g_probe_);
+      const double gm = g_probe_[k];
+      if ((gm > 0.0) == (gb > 0.0)) {
+        tb = tm, gb = gm;
+        if (side == -1) ga *= 0.5;
+        side = -1;
+      } else {
+        ta = tm, ga = gm;
+        if (side == 1) gb *= 0.5;
+        side = 1;
+      }
+    }
+    return {ta, tb};
+  }
+
+  void record_output(Trajectory& out, double t, const double* y) {
+    out.times.push_back(t);
+    out.states.insert(out.states.end(), y, y + model_->n_states());
+    model_->observe(t, y, observed_.data(), workspace_);
+    out.observables.insert(out.observables.end(), observed_.begin(), observed_.end());
+  }
+
+  void apply_actions_at(double t, const EventSchedule* schedule, std::size_t& next_action) {
+    if (!schedule) return;
+    const auto& actions = schedule->actions();
+    while (next_action < actions.size() && actions[next_action].time_days <= t) {
+      const ScheduledAction& a = actions[next_action++];
+      const ResolvedRoute& route = model_->routes()[a.route];
+      for (std::size_t j = 0; j < route.states.size(); ++j) {
+        const double share = a.value * model_->route_fraction(route.fraction_registers[j], workspace_);
+        if (a.kind == ScheduledAction::Kind::bolus) y_[route.states[j]] += share;
+        else rates_[route.states[j]] += share;
+      }
+    }
+    rhs_.any_infusion = std::any_of(rates_.begin(), rates_.end(), [](double r) { return std::abs(r) > 0.0; });
+  }
+
+  // Returns NaN, or the time at which the explicit method found the problem stiff.
+  double run(const SolveProblem& problem, Stepper& stepper, SolveResult& result) {
+    Trajectory& out = result.trajectory;
+    out.times.clear(), out.states.clear(), out.observables.clear(), out.crossings.clear(), out.events_fired.clear();
+    result.status = SolveStatus::ok;
+    result.message.clear();
+    result.t_failed = 0.0;
+    const long steps_before = stepper.steps(), rejected_before = stepper.rejected_steps();
+    rhs_.evaluations = 0;
+    const auto finish_stats = [&] {
+      result.stats.steps = stepper.steps() - steps_before;
+      result.stats.rejected_steps = stepper.rejected_steps() - rejected_before;
+      result.stats.rhs_evaluations = rhs_.evaluations;
+    };
+
+    monitors_.assign(problem.monitors.begin(), problem.monitors.end());
+    const std::size_t n_model_roots = model_->n_roots();
+    const std::size_t n_roots = n_model_roots + monitors_.size();
+    g_old_.resize(n_roots), g_new_.resize(n_roots), g_probe_.resize(n_roots), g_stop_.resize(n_roots);
+
+    model_->load_parameters(problem.parameters, workspace_);
+    std::fill(rates_.begin(), rates_.end(), 0.0);
+    double t = problem.t_start_days;
+    const double t_end = problem.t_end_days;
+    model_->initial_state(t, y_, workspace_);
+
+    std::size_t next_action = 0;
+    if (problem.schedule) {  // what was given before the start is not part of this run
+      const auto& actions = problem.schedule->actions();
+      while (next_action < actions.size() && actions[next_action].time_days < t) ++next_action;
+    }
+    apply_actions_at(t, problem.schedule, next_action);
+    // An event whose trigger already holds at the start fires at the start.
+    for (std::size_t k = 0; k < model_->n_events(); ++k)
+      if (model_->trigger_value(k, t, y_.data(), workspace_)) {
+        model_->apply_event(k, t, y_.data(), workspace_);
+        out.events_fired.emplace_back(t, k);
+      }
+
+    std::size_t next_output = 0;
+    const auto& times = problem.output_times;
+    while (next_output < times.size() && times[next_output] <= t) record_output(out, t, y_.data()), ++next_output;
+
+    stepper.reset(t, y_.data());
+    evaluate_roots(t, y_.data(), g_old_);
+    const auto action_time = [&]() {
+      if (!problem.schedule || next_action >= problem.schedule->actions().size())
+        return std::numeric_limits<double>::infinity();
+      return problem.schedule->actions()[next_action].time_days;
+    };
+
+    while (t < t_end) {
+      const double t_action = action_time();
+      const double t_limit = std::min(t_action, t_end);
+      const detail::StepOutcome step = stepper.step(t_limit);
+      if (step.status != SolveStatus::ok) {
+        result.status = step.status;
+        result.message = step.message;
+        result.t_failed = t;
+        finish_stats();
+        return std::numeric_limits<double>::quiet_NaN();
+      }
+      if (step.became_stiff) return t;
+      const double t_new = step.t_new;
+      evaluate_roots(t_new, stepper.y(), g_new_);
+
+      // The earliest discontinuity or event in (t, t_new] ends the step there.
+      double t_stop = t_new;
+      std::size_t stop_root = n_roots;
+      for (std::size_t k = 0; k < n_model_roots; ++k) {
+        if (!rises(g_old_[k], g_new_[k]) && !falls(g_old_[k], g_new_[k])) continue;
+        const double t_right = locate(stepper, k, t, g_old_[k], t_new, g_new_[k]).second;
+        if (t_right < t_stop) t_stop = t_right, stop_root = k;
+      }
+      const bool stopped_early = stop_root < n_roots;
+      const double* y_at_stop = stepper.y();
+      if (stopped_early) {
+        stepper.interpolate(t_stop, y_.data());
+        evaluate_roots(t_stop, y_.data(), g_stop_);
+        y_at_stop = y_.data();
+      } else {
+        g_stop_ = g_new_;
+      }
+      for (std::size_t m = n_model_roots; m < n_roots; ++m) {
+        const int direction = rises(g_old_[m], g_stop_[m]) ? 1 : falls(g_old_[m], g_stop_[m]) ? -1 : 0;
+        if (!direction) continue;
+        const auto [ta, tb] = locate(stepper, m, t, g_old_[m], t_stop, g_stop_[m]);
+        out.crossings.push_back(Crossing{m - n_model_roots, 0.5 * (ta + tb), direction});
+      }
+      std::sort(out.crossings.begin(), out.crossings.end(),
+                [](const Crossing& a, const Crossing& b) { return a.time_days < b.time_days; });
+
+      // Outputs inside the step; one at a dose time is written after the dose.
+      const bool dose_now = !stopped_early && t_stop == t_action;
+      while (next_output < times.size() &&
+             (times[next_output] < t_stop || (times[next_output] == t_stop && !dose_now))) {
+        if (times[next_output] == t_stop) {
+          record_output(out, t_stop, y_at_stop);
+        } else {
+          stepper.interpolate(times[next_output], y_probe_.data());
+          record_output(out, times[next_output], y_probe_.data());
+        }
+        ++next_output;
+      }
+
+      if (!stopped_early) std::copy(stepper.y(), stepper.y() + model_->n_states(), y_.begin());
+      t = t_stop;
+      bool restart = stopped_early;
+      if (stopped_early) {
+        const RootInfo& info = model_->roots_info()[stop_root];
+        if (info.is_event && rises(g_old_[stop_root], g_stop_[stop_root])) {
+          model_->apply_event(info.event, t, y_.data(), workspace_);
+          out.events_fired.emplace_back(t, info.event);
+        }
+      }
+      if (t == t_action) {
+        apply_actions_at(t, problem.schedule, next_action);
+        restart = true;
+        while (next_output < times.size() && times[next_output] == t) record_output(out, t, y_.data()), ++next_output;
+      }
+      if (restart) {
+        stepper.reset(t, y_.data());
+        evaluate_roots(t, y_.data(), g_old_);
+      } else {
+        g_old_.swap(g_stop_);
+      }
+    }
+    finish_stats();
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+
+  std::shared_ptr<const CompiledModel> model_;
+  SolverOptions options_;
+  Workspace workspace_;
+  detail::RightHandSide rhs_;
+  std::unique_ptr<Stepper> rk_, rk_detecting_, bdf_;
+  std::vector<double> y_, y_probe_, rates_, observed_;
+  std::vector<double> g_old_, g_new_, g_probe_, g_stop_;
+  std::vector<CrossingMonitor> monitors_;
+};
+
+}  // namespace
+
+std::unique_ptr<Solver> make_solver(std::shared_ptr<const CompiledModel> model, const SolverOptions& options) {
+  return std::make_unique<Driver>(std::move(model), options);
+}
+
+}  // namespace engraft
