@@ -1,0 +1,24 @@
+// Scenario files (TOML, docs/scenario-format.md): one patient's run.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "engraft/model/compiled_model.hpp"
+#include "engraft/trial/scenario.hpp"
+
+namespace engraft {
+
+/// Reads a scenario and checks it against its model (parameter names, routes,
+/// units). Every key is known and typed; quantities are converted to the
+/// model's units (per-kg and per-m² doses with the patient's weight and BSA).
+/// Throws InputError with file, line and key.
+Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& model);
+
+/// The model a scenario file names ([scenario] model), without reading the rest.
+std::string scenario_model_name(const std::filesystem::path& file);
+
+/// The built-in default: typical autologous transplant (scenarios/default.toml).
+std::filesystem::path default_scenario_path();
+
+}  // namespace engraft
