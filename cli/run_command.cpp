@@ -49,8 +49,7 @@ void print_summary(const CompiledModel& model, const Scenario& s, const RunResul
 
 int run_command(const RunOptions& o) {
   const std::filesystem::path file = o.scenario.empty() ? default_scenario_path() : std::filesystem::path(o.scenario);
-  const std::string model_name = scenario_model_name(file);
-  const auto model = CompiledModel::compile(load_model(model_name, file.parent_path(), {file, 0, "scenario.model"}));
+  const auto model = load_scenario_model(file);
   const Scenario scenario = read_scenario(file, *model);
   const RunResult result = run(model, scenario);
   if (!o.out.empty()) write_run_outputs(o.out, *model, scenario, result);

@@ -190,6 +190,9 @@ Model load_model(const std::string& name_or_path, const std::filesystem::path& b
   if (looks_like_path) {
     std::filesystem::path p = name_or_path;
     if (p.is_relative() && !base_dir.empty()) p = base_dir / p;
+    std::error_code ec;
+    if (!where.file.empty() && !std::filesystem::is_regular_file(p, ec))
+      throw InputError(where, "a built-in model name or an existing model file", "'" + p.string() + "' (no such file)");
     return read_model_file(p);
   }
   const auto names = builtin_model_names();

@@ -131,11 +131,17 @@ void read_endpoints(const TomlNode& node, EndpointSettings& e) {
 
 }  // namespace
 
-std::string scenario_model_name(const std::filesystem::path& file) {
+ModelReference scenario_model(const std::filesystem::path& file) {
   const auto [document, path] = TomlNode::parse_file(file);
   const TomlNode root(document, path, "");
   root.require_table();
-  return root.child("scenario").child("model").as_string();
+  const TomlNode model = root.child("scenario").child("model");
+  return {model.as_string(), model.where()};
+}
+
+std::shared_ptr<const CompiledModel> load_scenario_model(const std::filesystem::path& scenario_file) {
+  const ModelReference ref = scenario_model(scenario_file);
+  return CompiledModel::compile(load_model(ref.name_or_path, scenario_file.parent_path(), ref.where));
 }
 
 Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& model) {

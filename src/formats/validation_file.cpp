@@ -87,8 +87,10 @@ LoadedValidationCase read_validation_case(const std::filesystem::path& file) {
   for (const auto& [name, node] : root.child("runs").children()) {
     node.allow_only({"scenario", "parameters", "dose_scale"});
     const std::filesystem::path scenario_file = path.parent_path() / node.child("scenario").as_string();
-    auto model = CompiledModel::compile(load_model(scenario_model_name(scenario_file), scenario_file.parent_path(),
-                                                   node.child("scenario").where()));
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(scenario_file, ec))
+      node.child("scenario").fail("an existing scenario file", "'" + scenario_file.string() + "'");
+    auto model = load_scenario_model(scenario_file);
     Scenario s = read_scenario(scenario_file, *model);
     if (auto overrides = node.find("parameters"))
       for (const auto& [pname, value] : overrides->children()) {

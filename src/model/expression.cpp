@@ -1,5 +1,6 @@
 #include "engraft/model/expression.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -338,6 +339,56 @@ Expression div(Expression a, Expression b) {
 }
 Expression call(Op op, Expression a) { return Expression::apply(op, {std::move(a)}); }
 }  // namespace
+
+double evaluate(const Expression& e, const std::function<double(const std::string&)>& lookup) {
+  const auto& a = e.args();
+  const auto arg = [&](std::size_t i) { return evaluate(a[i], lookup); };
+  switch (e.op()) {
+    case Op::number: return e.value();
+    case Op::symbol: return lookup(e.name());
+    case Op::negate: return -arg(0);
+    case Op::logical_not: return arg(0) == 0.0 ? 1.0 : 0.0;
+    case Op::add: return arg(0) + arg(1);
+    case Op::subtract: return arg(0) - arg(1);
+    case Op::multiply: return arg(0) * arg(1);
+    case Op::divide: return arg(0) / arg(1);
+    case Op::power: return std::pow(arg(0), arg(1));
+    case Op::less: return arg(0) < arg(1);
+    case Op::less_equal: return arg(0) <= arg(1);
+    case Op::greater: return arg(0) > arg(1);
+    case Op::greater_equal: return arg(0) >= arg(1);
+    case Op::equal: return arg(0) == arg(1);
+    case Op::not_equal: return arg(0) != arg(1);
+    case Op::logical_and: return arg(0) != 0.0 && arg(1) != 0.0;
+    case Op::logical_or: return arg(0) != 0.0 || arg(1) != 0.0;
+    case Op::exp: return std::exp(arg(0));
+    case Op::log: return std::log(arg(0));
+    case Op::log10: return std::log10(arg(0));
+    case Op::sqrt: return std::sqrt(arg(0));
+    case Op::abs: return std::abs(arg(0));
+    case Op::floor: return std::floor(arg(0));
+    case Op::ceil: return std::ceil(arg(0));
+    case Op::sin: return std::sin(arg(0));
+    case Op::cos: return std::cos(arg(0));
+    case Op::tan: return std::tan(arg(0));
+    case Op::sinh: return std::sinh(arg(0));
+    case Op::cosh: return std::cosh(arg(0));
+    case Op::tanh: return std::tanh(arg(0));
+    case Op::asin: return std::asin(arg(0));
+    case Op::acos: return std::acos(arg(0));
+    case Op::atan: return std::atan(arg(0));
+    case Op::min: case Op::max: {
+      double v = arg(0);
+      for (std::size_t i = 1; i < a.size(); ++i) v = e.op() == Op::min ? std::min(v, arg(i)) : std::max(v, arg(i));
+      return v;
+    }
+    case Op::piecewise:
+      for (std::size_t i = 0; i + 1 < a.size(); i += 2)
+        if (arg(i + 1) != 0.0) return arg(i);
+      return a.size() % 2 == 1 ? arg(a.size() - 1) : std::nan("");
+  }
+  return std::nan("");
+}
 
 Expression differentiate(const Expression& e, std::string_view variable) {
   const auto d = [&](const Expression& x) { return differentiate(x, variable); };

@@ -186,6 +186,7 @@ class Driver final : public Solver {
       return problem.schedule->actions()[next_action].time_days;
     };
 
+    long steps_taken = 0;
     while (t < t_end) {
       const double t_action = action_time();
       const double t_limit = std::min(t_action, t_end);
@@ -199,6 +200,16 @@ class Driver final : public Solver {
       }
       if (step.became_stiff) return t;
       const double t_new = step.t_new;
+      // One-step mode has no per-call step limit in CVODES: the driver enforces max_steps for both,
+      // and a step that does not advance time is a failure, never a loop.
+      if (++steps_taken > options_.max_steps || !(t_new > t)) {
+        result.status = t_new > t ? SolveStatus::too_much_work : SolveStatus::accuracy_not_reached;
+        result.message = t_new > t ? fmt::format("more than {} steps", options_.max_steps)
+                                   : fmt::format("no progress at t = {:.9g} d", t);
+        result.t_failed = t;
+        finish_stats();
+        return std::numeric_limits<double>::quiet_NaN();
+      }
       evaluate_roots(t_new, stepper.y(), g_new_);
 
       // The earliest discontinuity or event in (t, t_new] ends the step there.

@@ -15,8 +15,15 @@ namespace engraft {
 /// Throws InputError with file, line and key.
 Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& model);
 
-/// The model a scenario file names ([scenario] model), without reading the rest.
-std::string scenario_model_name(const std::filesystem::path& file);
+/// The model a scenario file names ([scenario] model) and where it says so, without reading the rest.
+struct ModelReference {
+  std::string name_or_path;
+  SourceLocation where;
+};
+ModelReference scenario_model(const std::filesystem::path& file);
+
+/// Reads the model a scenario names (built-in or relative to the scenario) and compiles it.
+std::shared_ptr<const CompiledModel> load_scenario_model(const std::filesystem::path& scenario_file);
 
 /// The built-in default: typical autologous transplant (scenarios/default.toml).
 std::filesystem::path default_scenario_path();

@@ -2,6 +2,7 @@
 // compiled evaluator: an immutable, shareable syntax tree of infix math.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -58,6 +59,9 @@ std::set<std::string> symbols_of(const Expression& e);
 
 /// Exact derivative d e / d variable, simplified for constants.
 Expression differentiate(const Expression& e, std::string_view variable);
+
+/// Tree-walking evaluation: slow, simple, and the oracle that tests the compiled bytecode.
+double evaluate(const Expression& e, const std::function<double(const std::string&)>& lookup);
 
 /// The function name for a call operator (exp, min, piecewise, ...); empty for operators.
 std::string_view function_name(Op op);
