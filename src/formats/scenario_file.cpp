@@ -20,13 +20,18 @@ struct Patient {
   double bsa_m2 = 1.8;       // reference adult; Mosteller from height and weight when given
 };
 
+// What the user wrote, for messages: "-1 h" rather than the converted -0.0417 days.
+std::string as_written(const TomlNode& node, double value) {
+  return node.raw().is_string() ? "\"" + node.as_string() + "\"" : fmt::format("{}", value);
+}
+
 double positive(const TomlNode& node, double value, const std::string& what) {
-  if (!(value > 0.0)) node.fail(what + " > 0", fmt::format("{}", value));
+  if (!(value > 0.0)) node.fail(what + " > 0", as_written(node, value));
   return value;
 }
 
 double non_negative(const TomlNode& node, double value, const std::string& what) {
-  if (!(value >= 0.0)) node.fail(what + " >= 0", fmt::format("{}", value));
+  if (!(value >= 0.0)) node.fail(what + " >= 0", as_written(node, value));
   return value;
 }
 
@@ -75,13 +80,17 @@ Patient read_patient(const TomlNode& node) {
   return p;
 }
 
-Dose read_dose(const TomlNode& node, const CompiledModel& model, const Patient& patient) {
+Dose read_dose(const TomlNode& node, const CompiledModel& model, const Patient& patient, double start_day) {
   node.allow_only({"route", "day", "amount", "duration", "rate", "interval", "additional"});
   Dose d;
   d.where = node.where();
   d.route = node.child("route").as_string();
   const ResolvedRoute& route = model.route(d.route, node.child("route").where());
   d.time_days = node.has("day") ? days(node.child("day")) : 0.0;
+  if (d.time_days < start_day)
+    (node.has("day") ? node.child("day") : node)
+        .fail(fmt::format("a dose on or after start_day {}", start_day), fmt::format("day {}", d.time_days),
+              "move start_day earlier");
   d.amount = dose_amount(node.child("amount"), route.unit, patient);
   if (node.has("duration") && node.has("rate")) node.child("rate").fail("either duration or rate, not both", "both");
   if (node.has("duration")) d.duration_days = non_negative(node.child("duration"), days(node.child("duration")), "a duration");
@@ -95,7 +104,8 @@ Dose read_dose(const TomlNode& node, const CompiledModel& model, const Patient& 
   if (node.has("additional")) {
     d.additional = node.child("additional").as_int();
     if (d.additional < 0) node.child("additional").fail("an integer >= 0", fmt::format("{}", d.additional));
-    if (d.additional > 0 && !node.has("interval")) node.fail("an interval for additional doses", "none");
+    if (d.additional > 0 && !node.has("interval"))
+      node.child("additional").fail("an interval = \"...\" for additional doses", "no interval");
   }
   return d;
 }
@@ -200,13 +210,13 @@ Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& m
     }
   }
   if (root.has("dose"))
-    for (const TomlNode& node : root.child("dose").array_of_tables()) s.regimen.doses.push_back(read_dose(node, model, patient));
+    for (const TomlNode& node : root.child("dose").array_of_tables())
+      s.regimen.doses.push_back(read_dose(node, model, patient, s.start_day));
   if (root.has("solver")) read_solver(root.child("solver"), s.solver);
   if (root.has("endpoints")) read_endpoints(root.child("endpoints"), s.endpoints);
-  for (const Dose& d : s.regimen.doses)
-    if (d.time_days < s.start_day)
-      throw InputError(d.where, fmt::format("a dose on or after start_day {}", s.start_day), fmt::format("day {}", d.time_days),
-                       "move start_day earlier");
+  if (s.regimen.doses.size() > 0 && root.has("graft") && s.regimen.doses.front().time_days < s.start_day)
+    root.child("graft").fail(fmt::format("a graft day on or after start_day {}", s.start_day),
+                             fmt::format("day {}", s.regimen.doses.front().time_days), "move start_day earlier");
   return s;
 }
 

@@ -1,0 +1,21 @@
+// The umbrella header: everything a program needs to run engraft's models.
+#pragma once
+
+#include "engraft/core/error.hpp"
+#include "engraft/core/units.hpp"
+#include "engraft/formats/atomic_file.hpp"
+#include "engraft/formats/model_file.hpp"
+#include "engraft/formats/run_output.hpp"
+#include "engraft/formats/scenario_file.hpp"
+#include "engraft/formats/validation_file.hpp"
+#include "engraft/model/compiled_model.hpp"
+#include "engraft/model/expression.hpp"
+#include "engraft/model/model.hpp"
+#include "engraft/report/terminal_table.hpp"
+#include "engraft/solve/event_schedule.hpp"
+#include "engraft/solve/regimen.hpp"
+#include "engraft/solve/solver.hpp"
+#include "engraft/trial/endpoints.hpp"
+#include "engraft/trial/run.hpp"
+#include "engraft/trial/scenario.hpp"
+#include "engraft/trial/validation.hpp"
