@@ -12,7 +12,7 @@ namespace engraft::cli {
 namespace {
 
 int list_models() {
-  TerminalTable table({"model", "version", "reproduces", "title"});
+  TerminalTable table({"model", "version", "checked by", "title"});
   for (const std::string& name : builtin_model_names()) {
     const Model m = load_model(name);
     std::string cases;

@@ -20,13 +20,15 @@ Expression expression_at(const TomlNode& node) {
   return parse_expression(node.as_string(), node.where());
 }
 
-void check_unit(const TomlNode& node) {
+// The unit text, checked: it must parse.
+std::string unit_at(const TomlNode& node) {
   const std::string text = node.as_string();
   try {
     parse_unit(text);
   } catch (const std::invalid_argument& e) {
     node.fail("a unit engraft understands", "\"" + text + "\"", e.what());
   }
+  return text;
 }
 
 void read_header(const TomlNode& header, Model& model) {
@@ -52,8 +54,7 @@ void read_parameters(const TomlNode& table, Model& model) {
     Parameter p;
     p.name = name;
     p.value = node.child("value").as_number();
-    check_unit(node.child("unit"));
-    p.unit = node.child("unit").as_string();
+    p.unit = unit_at(node.child("unit"));
     p.description = node.string_or("description", "");
     p.source = node.child("source").as_string();
     p.uncertainty = node.string_or("uncertainty", "");
@@ -68,8 +69,7 @@ void read_states(const TomlNode& table, Model& model) {
     node.allow_only({"unit", "initial", "description"});
     State s;
     s.name = name;
-    check_unit(node.child("unit"));
-    s.unit = node.child("unit").as_string();
+    s.unit = unit_at(node.child("unit"));
     s.initial = expression_at(node.child("initial"));
     s.description = node.string_or("description", "");
     s.where = node.where();
@@ -87,8 +87,7 @@ Item read_named_expression(const std::string& name, const TomlNode& node) {
     node.allow_only({"value", "unit", "description"});
     item.value = expression_at(node.child("value"));
     if (node.has("unit")) {
-      check_unit(node.child("unit"));
-      item.unit = node.child("unit").as_string();
+      item.unit = unit_at(node.child("unit"));
     }
     item.description = node.string_or("description", "");
   } else {
@@ -103,8 +102,7 @@ void read_routes(const TomlNode& table, Model& model) {
     node.allow_only({"unit", "into", "description"});
     Route r;
     r.name = name;
-    check_unit(node.child("unit"));
-    r.unit = node.child("unit").as_string();
+    r.unit = unit_at(node.child("unit"));
     r.description = node.string_or("description", "");
     r.where = node.where();
     const TomlNode into = node.child("into");

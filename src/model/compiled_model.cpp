@@ -387,15 +387,12 @@ class ModelCompiler {
       emit_assignments(needed_dynamic(values), *program);
       std::vector<std::uint32_t> pending;
       for (const Expression& v : values) pending.push_back(emit(v, *program, allocate()));
-      std::vector<std::size_t> targets;
       for (std::size_t j = 0; j < ev.assignments.size(); ++j) {
         const auto it = symbols_.find(ev.assignments[j].first);
         if (it == symbols_.end() || (it->second.kind != Kind::state && it->second.kind != Kind::parameter))
           fail(ev.where, "a state or parameter as event target", "'" + ev.assignments[j].first + "'");
         program->code.push_back({OpCode::copy, it->second.reg, pending[j], 0, 0});
-        targets.push_back(it->second.reg);
       }
-      out_.event_targets_.push_back(std::move(targets));
       out_.events_.push_back(std::move(program));
     }
   }
@@ -523,43 +520,35 @@ void CompiledModel::initial_state(double t, std::span<double> y, Workspace& w) c
   std::copy(r + state_base_, r + state_base_ + n_states(), y.begin());
 }
 
-void CompiledModel::rhs(double t, const double* y, double* ydot, Workspace& w) const {
+double* CompiledModel::run_at(const detail::Program& program, double t, const double* y, Workspace& w) const {
   double* r = w.registers_.data();
   r[0] = t;
   std::copy(y, y + n_states(), r + state_base_);
-  rhs_->run(r);
+  program.run(r);
+  return r;
+}
+
+void CompiledModel::rhs(double t, const double* y, double* ydot, Workspace& w) const {
+  const double* r = run_at(*rhs_, t, y, w);
   std::copy(r + derivative_base_, r + derivative_base_ + n_states(), ydot);
 }
 
 void CompiledModel::observe(double t, const double* y, double* out, Workspace& w) const {
-  double* r = w.registers_.data();
-  r[0] = t;
-  std::copy(y, y + n_states(), r + state_base_);
-  observe_->run(r);
+  const double* r = run_at(*observe_, t, y, w);
   std::copy(r + observable_base_, r + observable_base_ + n_observables(), out);
 }
 
 void CompiledModel::roots(double t, const double* y, double* g, Workspace& w) const {
-  double* r = w.registers_.data();
-  r[0] = t;
-  std::copy(y, y + n_states(), r + state_base_);
-  roots_program_->run(r);
+  const double* r = run_at(*roots_program_, t, y, w);
   std::copy(r + root_base_, r + root_base_ + n_roots(), g);
 }
 
 bool CompiledModel::trigger_value(std::size_t k, double t, const double* y, Workspace& w) const {
-  double* r = w.registers_.data();
-  r[0] = t;
-  std::copy(y, y + n_states(), r + state_base_);
-  triggers_[k]->run(r);
-  return r[trigger_registers_[k]] != 0.0;
+  return run_at(*triggers_[k], t, y, w)[trigger_registers_[k]] != 0.0;
 }
 
 void CompiledModel::apply_event(std::size_t k, double t, double* y, Workspace& w) const {
-  double* r = w.registers_.data();
-  r[0] = t;
-  std::copy(y, y + n_states(), r + state_base_);
-  events_[k]->run(r);
+  double* r = run_at(*events_[k], t, y, w);
   std::copy(r + state_base_, r + state_base_ + n_states(), y);
   derive_->run(r);  // a parameter may have changed
 }

@@ -27,7 +27,6 @@ class Workspace {
  private:
   friend class CompiledModel;
   std::vector<double> registers_;
-  std::vector<double> pending_;   // event values, evaluated before any is assigned
 };
 
 /// A way into the model's states, resolved: bolus amounts are multiplied by each fraction.
@@ -97,6 +96,8 @@ class CompiledModel {
  private:
   CompiledModel();
   friend class ModelCompiler;
+  /// Sets t and the states in the registers, runs `program`, returns the registers.
+  double* run_at(const detail::Program& program, double t, const double* y, Workspace& w) const;
 
   Model model_;
   std::uint64_t hash_ = 0;
@@ -106,7 +107,6 @@ class CompiledModel {
   std::vector<std::pair<std::size_t, double>> constants_;
   std::unique_ptr<detail::Program> derive_, initial_, rhs_, observe_, roots_program_;
   std::vector<std::unique_ptr<detail::Program>> triggers_, events_;
-  std::vector<std::vector<std::size_t>> event_targets_;  // registers written by each event
   std::vector<RootInfo> roots_;
   std::vector<ResolvedRoute> routes_;
 };
