@@ -99,7 +99,7 @@ Item read_named_expression(const std::string& name, const TomlNode& node) {
 void read_routes(const TomlNode& table, Model& model) {
   for (const auto& [name, node] : table.children()) {
     node.require_table();
-    node.allow_only({"unit", "into", "description"});
+    node.allow_only({"unit", "into", "description", "lag", "bioavailability", "rate", "duration"});
     Route r;
     r.name = name;
     r.unit = unit_at(node.child("unit"));
@@ -109,6 +109,14 @@ void read_routes(const TomlNode& table, Model& model) {
     into.require_table();
     for (const auto& [state, fraction] : into.children()) r.into.emplace_back(state, expression_at(fraction));
     if (r.into.empty()) into.fail("at least one state", "an empty table");
+    const auto optional_expression = [&](const char* key) -> std::optional<Expression> {
+      if (!node.has(key)) return std::nullopt;
+      return expression_at(node.child(key));
+    };
+    r.lag_days = optional_expression("lag");
+    r.bioavailability = optional_expression("bioavailability");
+    r.rate = optional_expression("rate");
+    r.duration_days = optional_expression("duration");
     model.routes.push_back(std::move(r));
   }
 }

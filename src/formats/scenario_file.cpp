@@ -97,8 +97,7 @@ Dose read_dose(const TomlNode& node, const CompiledModel& model, const Patient& 
   if (node.has("rate")) {
     const TomlNode rate = node.child("rate");
     const double per_day = dose_amount(rate, route.unit + "/d", patient);
-    positive(rate, per_day, "a rate");
-    d.duration_days = d.amount / per_day;
+    d.rate_per_day = positive(rate, per_day, "a rate");
   }
   if (node.has("interval")) d.interval_days = positive(node.child("interval"), days(node.child("interval")), "an interval");
   if (node.has("additional")) {

@@ -399,7 +399,7 @@ class ModelCompiler {
 
   void resolve_routes() {
     for (const Route& r : model_.routes) {
-      ResolvedRoute resolved{r.name, r.unit, {}, {}};
+      ResolvedRoute resolved{r.name, r.unit, {}, {}, {}, {}, {}, {}};
       for (const auto& [state, fraction] : r.into) {
         const auto it = symbols_.find(state);
         if (it == symbols_.end() || it->second.kind != Kind::state)
@@ -412,6 +412,18 @@ class ModelCompiler {
         emit(fraction, *out_.derive_, reg);
         resolved.fraction_registers.push_back(reg);
       }
+      const auto modifier = [&](const std::optional<Expression>& e, const char* what) -> std::optional<std::size_t> {
+        if (!e) return std::nullopt;
+        check_symbols(*e, r.where);
+        if (depends_on_time_or_state(*e)) fail(r.where, fmt::format("a {} of parameters only in routes.{}", what, r.name), to_string(*e));
+        const std::uint32_t reg = allocate();
+        emit(*e, *out_.derive_, reg);
+        return reg;
+      };
+      resolved.lag_register = modifier(r.lag_days, "lag");
+      resolved.bioavailability_register = modifier(r.bioavailability, "bioavailability");
+      resolved.rate_register = modifier(r.rate, "rate");
+      resolved.duration_register = modifier(r.duration_days, "duration");
       out_.routes_.push_back(std::move(resolved));
     }
   }
@@ -428,8 +440,11 @@ class ModelCompiler {
       h = fnv1a(h, "when " + to_string(e.trigger));
       for (const auto& [target, value] : e.assignments) h = fnv1a(h, target + "=" + to_string(value));
     }
-    for (const Route& r : model_.routes)
+    for (const Route& r : model_.routes) {
       for (const auto& [state, fraction] : r.into) h = fnv1a(h, r.name + ">" + state + "*" + to_string(fraction));
+      for (const auto* e : {&r.lag_days, &r.bioavailability, &r.rate, &r.duration_days})
+        h = fnv1a(h, *e ? to_string(**e) : "-");
+    }
     out_.hash_ = h;
   }
 

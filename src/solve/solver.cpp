@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "dosing.hpp"
 #include "stepper.hpp"
 
 namespace engraft {
@@ -120,19 +121,37 @@ class Driver final : public Solver {
     out.observables.insert(out.observables.end(), observed_.begin(), observed_.end());
   }
 
-  void apply_actions_at(double t, const EventSchedule* schedule, std::size_t& next_action) {
-    if (!schedule) return;
-    const auto& actions = schedule->actions();
-    while (next_action < actions.size() && actions[next_action].time_days <= t) {
-      const ScheduledAction& a = actions[next_action++];
-      const ResolvedRoute& route = model_->routes()[a.route];
-      for (std::size_t j = 0; j < route.states.size(); ++j) {
-        const double share = a.value * model_->route_fraction(route.fraction_registers[j], workspace_);
-        if (a.kind == ScheduledAction::Kind::bolus) y_[route.states[j]] += share;
-        else rates_[route.states[j]] += share;
-      }
+  // Plain integration for steady-state searches: no doses, roots or output.
+  std::optional<std::string> integrate_plain(Stepper& stepper, double t0, double t1, std::vector<double>& y,
+                                             const std::vector<double>& rates) {
+    const std::vector<double> saved = rates_;
+    rates_ = rates;
+    rhs_.any_infusion = std::any_of(rates_.begin(), rates_.end(), [](double r) { return r != 0.0; });
+    stepper.reset(t0, y.data());
+    std::optional<std::string> error;
+    for (double t = t0; t < t1 && !error;) {
+      const detail::StepOutcome step = stepper.step(t1);
+      if (step.status != SolveStatus::ok) error = step.message;
+      else t = step.t_new;
     }
-    rhs_.any_infusion = std::any_of(rates_.begin(), rates_.end(), [](double r) { return std::abs(r) > 0.0; });
+    if (!error) std::copy(stepper.y(), stepper.y() + y.size(), y.begin());
+    rates_ = saved;
+    return error;
+  }
+
+  // Doses due at t; false (with the result filled) when one cannot be given.
+  bool apply_doses_at(double t, Stepper& stepper, SolveResult& result) {
+    const auto integrate = [&](double t0, double t1, std::vector<double>& y, const std::vector<double>& rates) {
+      return integrate_plain(stepper, t0, t1, y, rates);
+    };
+    if (auto error = dosing_.apply_due(t, y_, rates_, integrate, workspace_)) {
+      result.status = SolveStatus::event_failed;
+      result.message = *error;
+      result.t_failed = t;
+      return false;
+    }
+    rhs_.any_infusion = std::any_of(rates_.begin(), rates_.end(), [](double r) { return r != 0.0; });
+    return true;
   }
 
   // Returns NaN, or the time at which the explicit method found the problem stiff.
@@ -161,12 +180,16 @@ class Driver final : public Solver {
     const double t_end = problem.t_end_days;
     model_->initial_state(t, y_, workspace_);
 
-    std::size_t next_action = 0;
-    if (problem.schedule) {  // what was given before the start is not part of this run
-      const auto& actions = problem.schedule->actions();
-      while (next_action < actions.size() && actions[next_action].time_days < t) ++next_action;
-    }
-    apply_actions_at(t, problem.schedule, next_action);
+    const auto fail = [&](const std::string& message) {
+      result.status = SolveStatus::event_failed;
+      result.message = message;
+      result.t_failed = t;
+      finish_stats();
+      return std::numeric_limits<double>::quiet_NaN();
+    };
+    // What was given before the start is not part of this run.
+    if (auto error = dosing_.resolve(*model_, workspace_, problem.schedule, t)) return fail(*error);
+    if (!apply_doses_at(t, stepper, result)) return finish_stats(), std::numeric_limits<double>::quiet_NaN();
     // An event whose trigger already holds at the start fires at the start.
     for (std::size_t k = 0; k < model_->n_events(); ++k)
       if (model_->trigger_value(k, t, y_.data(), workspace_)) {
@@ -180,15 +203,10 @@ class Driver final : public Solver {
 
     stepper.reset(t, y_.data());
     evaluate_roots(t, y_.data(), g_old_);
-    const auto action_time = [&]() {
-      if (!problem.schedule || next_action >= problem.schedule->actions().size())
-        return std::numeric_limits<double>::infinity();
-      return problem.schedule->actions()[next_action].time_days;
-    };
 
     long steps_taken = 0;
     while (t < t_end) {
-      const double t_action = action_time();
+      const double t_action = dosing_.next_time();
       const double t_limit = std::min(t_action, t_end);
       const detail::StepOutcome step = stepper.step(t_limit);
       if (step.status != SolveStatus::ok) {
@@ -262,7 +280,7 @@ class Driver final : public Solver {
         }
       }
       if (t == t_action) {
-        apply_actions_at(t, problem.schedule, next_action);
+        if (!apply_doses_at(t, stepper, result)) return finish_stats(), std::numeric_limits<double>::quiet_NaN();
         restart = true;
         while (next_output < times.size() && times[next_output] == t) record_output(out, t, y_.data()), ++next_output;
       }
@@ -285,6 +303,7 @@ class Driver final : public Solver {
   std::vector<double> y_, y_probe_, rates_, observed_;
   std::vector<double> g_old_, g_new_, g_probe_, g_stop_;
   std::vector<CrossingMonitor> monitors_;
+  detail::Dosing dosing_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -35,6 +36,8 @@ struct ResolvedRoute {
   std::string unit;
   std::vector<std::size_t> states;
   std::vector<std::size_t> fraction_registers;  // read with CompiledModel::route_fraction
+  // Registers of the dose modifiers; nullopt = not defined by the model (lag 0, F 1).
+  std::optional<std::size_t> lag_register, bioavailability_register, rate_register, duration_register;
 };
 
 /// A root function the solver must stop at: a discontinuity of the right-hand
@@ -77,6 +80,7 @@ class CompiledModel {
   void load_parameters(std::span<const double> parameters, Workspace& w) const;
   /// Current (possibly event-modified) parameters.
   std::span<const double> parameters(const Workspace& w) const;
+  /// A value the derive program computed (route fractions and dose modifiers).
   double route_fraction(std::size_t fraction_register, const Workspace& w) const;
   /// Initial states at time t (after load_parameters).
   void initial_state(double t, std::span<double> y, Workspace& w) const;

@@ -69,6 +69,11 @@ struct Route {
   std::string unit;
   std::string description;
   std::vector<std::pair<std::string, Expression>> into;  // state, fraction of the dose
+  // Optional dose modifiers, expressions of parameters (NONMEM's ALAG, F, R and D):
+  std::optional<Expression> lag_days;         // doses take effect this much later
+  std::optional<Expression> bioavailability;  // fraction of the amount that arrives (not of a given rate)
+  std::optional<Expression> rate;             // amount/day, for records with RATE = -1
+  std::optional<Expression> duration_days;    // for records with RATE = -2
   SourceLocation where;
 };
 

@@ -1,5 +1,6 @@
-// A regimen resolved against one model: exact, sorted breakpoints at which the
-// solver stops and re-initialises (bolus, infusion start and stop).
+// A regimen resolved against one model: validated, repeats expanded, sorted.
+// The solver turns each instance into exact breakpoints for one subject, once
+// that subject's lag times, bioavailability and modelled rates are known.
 #pragma once
 
 #include <cstddef>
@@ -10,25 +11,31 @@
 
 namespace engraft {
 
-struct ScheduledAction {
-  enum class Kind { bolus, rate_change };
+/// One administration (or reset) at its record time, before lag and bioavailability.
+struct DoseInstance {
   double time_days = 0.0;
-  Kind kind = Kind::bolus;
-  std::size_t route = 0;      // index into CompiledModel::routes()
-  double value = 0.0;         // bolus amount, or change of infusion rate (amount per day)
+  std::size_t route = 0;       // index into CompiledModel::routes()
+  double amount = 0.0;
+  double duration_days = 0.0;
+  double rate_per_day = 0.0;
+  double interval_days = 0.0;  // for steady state
+  DoseKind kind = DoseKind::dose;
+  RateMode rate_mode = RateMode::given;
+  int steady_state = 0;
 };
 
 class EventSchedule {
  public:
   EventSchedule() = default;
-  /// Expands repeats, drops what starts after t_end; throws InputError for an unknown route
-  /// or a negative, non-finite amount, duration or interval.
+  /// Expands repeats, drops what starts after t_end; throws InputError for an unknown route,
+  /// a negative or non-finite amount, duration, rate or interval, or a modelled rate or
+  /// duration the route does not define.
   static EventSchedule build(const CompiledModel& model, const Regimen& regimen, double t_end_days);
-  /// Sorted by time; at equal times, rate changes before boluses, in input order otherwise.
-  const std::vector<ScheduledAction>& actions() const { return actions_; }
+  /// In record-time order; equal times keep the regimen's order.
+  const std::vector<DoseInstance>& instances() const { return instances_; }
 
  private:
-  std::vector<ScheduledAction> actions_;
+  std::vector<DoseInstance> instances_;
 };
 
 }  // namespace engraft

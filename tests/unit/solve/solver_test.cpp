@@ -23,7 +23,11 @@ Model decay_model(const std::string& rate = "-k * x") {
   m.states.push_back(State{"x", "mg", "", Expression::number(0.0), {}});
   m.derivatives.push_back(Derivative{"x", parse_expression(rate, {}), {}});
   m.observables.push_back(Observable{"conc", parse_expression("x", {}), "mg", "", {}});
-  m.routes.push_back(Route{"iv", "mg", "", {{"x", Expression::number(1.0)}}, {}});
+  Route iv;
+  iv.name = "iv";
+  iv.unit = "mg";
+  iv.into = {{"x", Expression::number(1.0)}};
+  m.routes.push_back(iv);
   return m;
 }
 
