@@ -104,7 +104,7 @@ double median(std::vector<double> v) {
 
 int run(int argc, char** argv) {
   std::string workload_name, population_path, out_path, model_path, method_name = "rk45";
-  long n = -1, max_steps = std::numeric_limits<long>::max() / 2;
+  long n = -1, max_steps = 0;  // 0: the library's default per solve
   int reps = 1;
   double rtol = std::numeric_limits<double>::quiet_NaN(), atol = rtol;
   for (int i = 1; i < argc; ++i) {
@@ -131,12 +131,7 @@ int run(int argc, char** argv) {
   SolverOptions options;
   options.rtol = rtol;
   options.atol = atol;
-  // SolverOptions::max_steps is meant per solve, but the rk45 stepper counts
-  // steps over the solver's whole life (src/solve/dormand_prince.cpp,
-  // DormandPrince::step compares steps_ + rejected_, never reset in reset()),
-  // so a reused solver reports too_much_work after ~200000 steps in total
-  // (subject ~2100 of W1). Until that is fixed the limit is lifted here.
-  options.max_steps = max_steps;
+  if (max_steps > 0) options.max_steps = max_steps;
   if (method_name == "rk45") options.method = Method::rk45;
   else if (method_name == "bdf") options.method = Method::bdf;
   else if (method_name == "auto") options.method = Method::automatic;

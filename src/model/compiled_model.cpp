@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -200,6 +201,73 @@ class ModelCompiler {
 
   // Emits code for e; returns the register holding its value. `dst` (if set)
   // receives the value of the top node without an extra copy.
+  // Appends out = code(a, b, c). Without a fixed destination, an identical earlier instruction
+  // of the same program is reused: each register is written once per program run, so equal
+  // operands give equal results (local value numbering).
+  std::uint32_t instr(Program& p, OpCode code, std::uint32_t a, std::uint32_t b, std::uint32_t c,
+                      std::optional<std::uint32_t> dst) {
+    const bool commutative = code == OpCode::add || code == OpCode::multiply || code == OpCode::min ||
+                             code == OpCode::max || code == OpCode::equal || code == OpCode::not_equal ||
+                             code == OpCode::logical_and || code == OpCode::logical_or;
+    if (commutative && b < a) std::swap(a, b);
+    auto& seen = value_numbers_[&p];
+    const auto key = std::make_tuple(code, a, b, c);
+    if (!dst)
+      if (const auto it = seen.find(key); it != seen.end()) return it->second;
+    const std::uint32_t out = dst ? *dst : allocate();
+    p.code.push_back({code, out, a, b, c});
+    seen.emplace(key, out);
+    return out;
+  }
+
+  // A sub-expression of parameters alone inside a per-step program is computed once per
+  // subject by the derive program instead.
+  std::uint32_t hoisted(const Expression& e) {
+    const std::string key = to_string(e);
+    if (const auto it = hoisted_.find(key); it != hoisted_.end()) return it->second;
+    const std::uint32_t reg = emit(e, *out_.derive_);
+    hoisted_.emplace(key, reg);
+    return reg;
+  }
+
+  static void flatten_product(const Expression& e, std::vector<Expression>& factors) {
+    if (e.op() == Op::multiply) {
+      for (const Expression& a : e.args()) flatten_product(a, factors);
+    } else {
+      factors.push_back(e);
+    }
+  }
+
+  // Products are reordered: state and time symbols first (sorted, so that shared partial
+  // products such as sp*c1 are computed once), then the per-subject constant factor, then
+  // composite factors.
+  std::uint32_t emit_product(const Expression& e, Program& p, std::optional<std::uint32_t> dst) {
+    std::vector<Expression> factors, fixed, composite;
+    std::vector<std::uint32_t> regs;
+    flatten_product(e, factors);
+    for (const Expression& f : factors) {
+      if (!depends_on_time_or_state(f)) fixed.push_back(f);
+      else if (f.op() == Op::symbol) regs.push_back(symbols_.at(f.name()).reg);
+      else composite.push_back(f);
+    }
+    std::sort(regs.begin(), regs.end());
+    if (regs.empty() && composite.empty()) {  // constant for this subject (in the derive program)
+      for (const Expression& f : fixed) regs.push_back(emit(f, p));
+    } else if (!fixed.empty()) {
+      Expression product = fixed[0];
+      for (std::size_t k = 1; k < fixed.size(); ++k) product = Expression::apply(Op::multiply, {product, fixed[k]});
+      regs.push_back(emit(product, p));
+    }
+    for (const Expression& f : composite) regs.push_back(emit(f, p));
+    std::uint32_t acc = regs[0];
+    for (std::size_t k = 1; k < regs.size(); ++k)
+      acc = instr(p, OpCode::multiply, acc, regs[k], 0, k + 1 == regs.size() ? dst : std::nullopt);
+    if (dst && acc != *dst) p.code.push_back({OpCode::copy, *dst, acc, 0, 0});
+    return dst ? *dst : acc;
+  }
+
+  // Emits code for e; returns the register holding its value. `dst` (if set)
+  // receives the value of the top node without an extra copy.
   std::uint32_t emit(const Expression& e, Program& p, std::optional<std::uint32_t> dst = std::nullopt) {
     const auto finish = [&](std::uint32_t reg) {
       if (dst && *dst != reg) {
@@ -209,23 +277,22 @@ class ModelCompiler {
       return reg;
     };
     const auto& args = e.args();
+    if (&p != out_.derive_.get() && e.op() != Op::number && e.op() != Op::symbol && !depends_on_time_or_state(e))
+      return finish(hoisted(e));
     switch (e.op()) {
       case Op::number: return finish(constant(e.value()));
       case Op::symbol: return finish(symbols_.at(e.name()).reg);
+      case Op::multiply: return emit_product(e, p, dst);
       case Op::power:
         if (args[1].is_number()) {
           const double n = args[1].value();
           if (n == 1.0) return emit(args[0], p, dst);
           if (n == 2.0 || n == 3.0 || n == 0.5 || n == -1.0) {
             const std::uint32_t base = emit(args[0], p);
-            const std::uint32_t out = dst ? *dst : allocate();
-            if (n == 0.5) p.code.push_back({OpCode::sqrt, out, base, 0, 0});
-            else if (n == -1.0) p.code.push_back({OpCode::divide, out, constant(1.0), base, 0});
-            else {
-              p.code.push_back({OpCode::multiply, out, base, base, 0});
-              if (n == 3.0) p.code.push_back({OpCode::multiply, out, out, base, 0});
-            }
-            return out;
+            if (n == 0.5) return instr(p, OpCode::sqrt, base, 0, 0, dst);
+            if (n == -1.0) return instr(p, OpCode::divide, constant(1.0), base, 0, dst);
+            const std::uint32_t square = instr(p, OpCode::multiply, base, base, 0, n == 2.0 ? dst : std::nullopt);
+            return n == 2.0 ? square : instr(p, OpCode::multiply, square, base, 0, dst);
           }
         }
         break;
@@ -235,9 +302,7 @@ class ModelCompiler {
         for (std::size_t k = (args.size() / 2); k-- > 0;) {
           const std::uint32_t value = emit(args[2 * k], p);
           const std::uint32_t cond = emit(args[2 * k + 1], p);
-          const std::uint32_t out = (k == 0 && dst) ? *dst : allocate();
-          p.code.push_back({OpCode::select, out, cond, value, result});
-          result = out;
+          result = instr(p, OpCode::select, cond, value, result, k == 0 ? dst : std::nullopt);
         }
         return finish(result);
       }
@@ -246,20 +311,11 @@ class ModelCompiler {
         break;
       default: break;
     }
-    if (args.size() == 1) {
-      const std::uint32_t a = emit(args[0], p);
-      const std::uint32_t out = dst ? *dst : allocate();
-      p.code.push_back({opcode_for(e.op()), out, a, 0, 0});
-      return out;
-    }
+    if (args.size() == 1) return instr(p, opcode_for(e.op()), emit(args[0], p), 0, 0, dst);
     // binary, and n-ary min/max folded left to right
     std::uint32_t acc = emit(args[0], p);
-    for (std::size_t k = 1; k < args.size(); ++k) {
-      const std::uint32_t b = emit(args[k], p);
-      const std::uint32_t out = (k + 1 == args.size() && dst) ? *dst : allocate();
-      p.code.push_back({opcode_for(e.op()), out, acc, b, 0});
-      acc = out;
-    }
+    for (std::size_t k = 1; k < args.size(); ++k)
+      acc = instr(p, opcode_for(e.op()), acc, emit(args[k], p), 0, k + 1 == args.size() ? dst : std::nullopt);
     return acc;
   }
 
@@ -457,6 +513,8 @@ class ModelCompiler {
   std::vector<std::uint32_t> assignment_register_;
   std::vector<const Derivative*> derivative_of_;
   std::map<double, std::uint32_t> constants_;
+  std::map<const Program*, std::map<std::tuple<OpCode, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t>> value_numbers_;
+  std::map<std::string, std::uint32_t> hoisted_;
   std::size_t next_register_ = 1;
   std::size_t root_base_ = 0;
 };

@@ -54,8 +54,13 @@ class CvodesBdf final : public Stepper {
 
   void reset(double t, const double* y) override {
     std::copy(y, y + n_, N_VGetArrayPointer(y_.get()));
-    if (!memory_) create(t);
-    else CVodeReInit(memory_.get(), t, y_.get());
+    if (!memory_) {
+      create(t);
+    } else {  // CVodeReInit zeroes the counters: keep what was counted so far
+      steps_base_ = steps_total_;
+      rejected_base_ = rejected_total_;
+      CVodeReInit(memory_.get(), t, y_.get());
+    }
     t_ = t;
   }
 

@@ -27,6 +27,7 @@ constexpr double d1 = -12715105075.0 / 11282082432.0, d3 = 87487479700.0 / 32700
 // Step-size control constants of DOPRI5.
 constexpr double safety = 0.9, beta = 0.04, expo1 = 0.2 - beta * 0.75;
 constexpr double grow_max = 10.0, shrink_max = 0.2;  // h_new / h within [0.2, 10]
+constexpr long max_rejections_in_a_row = 100;
 
 class DormandPrince final : public Stepper {
  public:
@@ -48,9 +49,9 @@ class DormandPrince final : public Stepper {
     StepOutcome out;
     bool rejected_last = false;
     for (long attempts = 0;; ++attempts) {
-      if (steps_ + rejected_ >= options_.max_steps) {
-        out.status = SolveStatus::too_much_work;
-        out.message = fmt::format("more than {} steps (rk45)", options_.max_steps);
+      if (attempts >= max_rejections_in_a_row) {  // the driver counts accepted steps against max_steps
+        out.status = SolveStatus::accuracy_not_reached;
+        out.message = fmt::format("{} rejected steps in a row at t = {:.6g} d (rk45)", attempts, t_);
         return out;
       }
       double h = std::min(h_, t_limit - t_);
