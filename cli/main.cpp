@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   engraft::cli::add_run_command(app, action);
   engraft::cli::add_models_commands(app, action);
   engraft::cli::add_validate_command(app, action);
+  engraft::cli::add_records_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -93,14 +94,18 @@ std::optional<TomlNode> TomlNode::find(const std::string& name) const {
 
 std::vector<std::pair<std::string, TomlNode>> TomlNode::children() const {
   require_table();
-  std::vector<std::pair<std::string, TomlNode>> out;
-  for (const auto& [name, value] : value_->as_table())
-    out.emplace_back(name, TomlNode(value, file_, key_.empty() ? name : key_ + "." + name));
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    const auto la = a.second.raw().location().line(), lb = b.second.raw().location().line();
-    if (la != lb) return la < lb;
-    return a.second.raw().location().column() < b.second.raw().location().column();
+  // toml11 counts lines from the start of the file on every call: read each position once.
+  std::vector<std::tuple<std::size_t, std::size_t, std::pair<std::string, TomlNode>>> placed;
+  for (const auto& [name, value] : value_->as_table()) {
+    const auto location = value.location();
+    placed.emplace_back(location.line(), location.column(),
+                        std::pair<std::string, TomlNode>(name, TomlNode(value, file_, key_.empty() ? name : key_ + "." + name)));
+  }
+  std::sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) {
+    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
   });
+  std::vector<std::pair<std::string, TomlNode>> out;
+  for (auto& entry : placed) out.push_back(std::move(std::get<2>(entry)));
   return out;
 }
 

@@ -86,6 +86,12 @@ class ModelCompiler {
     resolve_routes();
     compute_hash();
     out_.n_registers_ = next_register_;
+    // Fusion needs every read known: run it once all programs are complete. A temporary
+    // written by one program is never read by another (hoisted values live in derive).
+    std::vector<bool> temporary(next_register_, false);
+    for (std::uint32_t r : temporaries_) temporary[r] = true;
+    for (Program* p : {out_.rhs_.get(), out_.observe_.get(), out_.roots_program_.get()})
+      detail::fuse_multiply_add(*p, temporary);
   }
 
  private:
@@ -215,6 +221,7 @@ class ModelCompiler {
     if (!dst)
       if (const auto it = seen.find(key); it != seen.end()) return it->second;
     const std::uint32_t out = dst ? *dst : allocate();
+    if (!dst) temporaries_.insert(out);
     p.code.push_back({code, out, a, b, c});
     seen.emplace(key, out);
     return out;
@@ -515,6 +522,7 @@ class ModelCompiler {
   std::map<double, std::uint32_t> constants_;
   std::map<const Program*, std::map<std::tuple<OpCode, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t>> value_numbers_;
   std::map<std::string, std::uint32_t> hoisted_;
+  std::set<std::uint32_t> temporaries_;
   std::size_t next_register_ = 1;
   std::size_t root_base_ = 0;
 };

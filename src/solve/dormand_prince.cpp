@@ -41,7 +41,7 @@ class DormandPrince final : public Stepper {
     std::copy(y, y + n_, y_.begin());
     f_(t_, y_.data(), k1_.data());
     h_ = initial_step();
-    previous_error_ = 1e-4;
+    previous_error_beta_ = std::pow(1e-4, beta);
     stiff_count_ = non_stiff_count_ = 0;
   }
 
@@ -80,11 +80,11 @@ class DormandPrince final : public Stepper {
       // accepted
       ++steps_;
       if (detect_stiffness_ && stiffness_test(h)) out.became_stiff = true;
-      double factor = std::pow(error, expo1) / std::pow(previous_error_, beta) / safety;
+      double factor = std::pow(error, expo1) / previous_error_beta_ / safety;
       factor = std::clamp(factor, 1.0 / grow_max, 1.0 / shrink_max);
       double h_next = h / factor;
       if (rejected_last) h_next = std::min(h_next, h);
-      previous_error_ = std::max(error, 1e-4);
+      previous_error_beta_ = std::pow(std::max(error, 1e-4), beta);
       prepare_dense(h);
       t_old_ = t_;
       h_last_ = h;
@@ -194,7 +194,8 @@ class DormandPrince final : public Stepper {
   RightHandSide& f_;
   SolverOptions options_;
   bool detect_stiffness_;
-  double t_ = 0.0, t_old_ = 0.0, h_ = 0.0, h_last_ = 1.0, previous_error_ = 1e-4;
+  double t_ = 0.0, t_old_ = 0.0, h_ = 0.0, h_last_ = 1.0;
+  double previous_error_beta_ = 1.0;  // (error of the last accepted step)^beta, for the PI controller
   long steps_ = 0, rejected_ = 0;
   int stiff_count_ = 0, non_stiff_count_ = 0;
   std::vector<double> y_, y_new_, y_stage_, k1_, k2_, k3_, k4_, k5_, k6_, k7_;

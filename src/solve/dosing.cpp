@@ -12,6 +12,7 @@ namespace {
 // changes by less than this, relative to its size (NONMEM's own bar is 1e-4 on outputs).
 constexpr double steady_state_tolerance = 1e-10;
 constexpr int max_steady_state_intervals = 20000;
+constexpr double coincident_days = 1e-12;
 }  // namespace
 
 std::size_t Dosing::new_infusion(std::size_t route, double rate) {
@@ -65,7 +66,7 @@ std::optional<std::string> Dosing::resolve(const CompiledModel& model, const Wor
       case RateMode::given:
         if (d.rate_per_day > 0.0) {
           rate = d.rate_per_day;
-          duration = d.amount > 0.0 ? amount / rate : std::numeric_limits<double>::infinity();
+          duration = amount / rate;  // AMT = 0 with SS: a steady-state infusion that does not go on
         } else if (d.duration_days > 0.0) {
           duration = d.duration_days;
           rate = amount / duration;
@@ -75,10 +76,14 @@ std::optional<std::string> Dosing::resolve(const CompiledModel& model, const Wor
     if (d.rate_mode != RateMode::given && !(rate > 0.0 && duration > 0.0 && std::isfinite(rate)))
       return fmt::format("route '{}': modelled infusion rate {} and duration {} d must be > 0", route.name, rate, duration);
     if (d.steady_state) {
-      steady_states_.push_back(SteadyState{d.route, amount, rate, duration, lag, d.interval_days, d.steady_state});
+      const bool constant_rate = d.amount == 0.0 && rate > 0.0;
+      steady_states_.push_back(SteadyState{d.route, amount, rate,
+                                           constant_rate ? std::numeric_limits<double>::infinity() : duration, lag,
+                                           d.interval_days, d.steady_state});
       actions_.push_back({d.time_days, Kind::steady_state, d.route, 0.0, steady_states_.size() - 1});
     }
     const double t = d.time_days + lag;
+    if (d.steady_state && d.amount == 0.0) continue;  // the steady state is all there is to it
     if (duration == 0.0) {
       if (amount > 0.0) actions_.push_back({t, Kind::bolus, d.route, amount, 0});
     } else {
@@ -94,7 +99,9 @@ std::optional<std::string> Dosing::resolve(const CompiledModel& model, const Wor
 
 std::optional<std::string> Dosing::apply_due(double t, std::vector<double>& y, std::vector<double>& rates,
                                              const Integrate& integrate, Workspace& w) {
-  while (next_ < actions_.size() && actions_[next_].time <= t) {
+  // Actions a rounding error apart (an infusion's end computed as start + duration) are one time.
+  const double due = t + coincident_days * std::max(1.0, std::abs(t));
+  while (next_ < actions_.size() && actions_[next_].time <= due) {
     const Action a = actions_[next_++];
     switch (a.kind) {
       case Kind::reset:
@@ -149,11 +156,13 @@ std::optional<std::string> Dosing::steady_state(const SteadyState& spec, double 
       double next_event = end;
       if (!constant_infusion) next_event = std::min(next_event, spec.lag + static_cast<double>(next_dose) * spec.interval);
       for (const auto& [stop, rate] : stops) next_event = std::min(next_event, stop);
-      if (next_event > s) {
+      if (next_event > s + coincident_days * std::max(1.0, s)) {
         if (auto error = integrate(s, next_event, z, local_rates)) return "steady state: " + *error;
         s = next_event;
       }
-      if (!constant_infusion && spec.lag + static_cast<double>(next_dose) * spec.interval <= s && s < end) {
+      s = std::max(s, next_event);
+      const double tolerance = coincident_days * std::max(1.0, s);
+      if (!constant_infusion && spec.lag + static_cast<double>(next_dose) * spec.interval <= s + tolerance && s < end - tolerance) {
         if (spec.duration == 0.0) {
           for (std::size_t j = 0; j < route.states.size(); ++j) z[route.states[j]] += spec.amount * fractions_[spec.route][j];
         } else {
@@ -165,7 +174,7 @@ std::optional<std::string> Dosing::steady_state(const SteadyState& spec, double 
       }
       bool stopped = false;
       for (auto it = stops.begin(); it != stops.end();) {
-        if (it->first <= s) {
+        if (it->first <= s + tolerance) {
           add_rate(local_rates, -it->second);
           it = stops.erase(it);
           stopped = true;
@@ -173,7 +182,7 @@ std::optional<std::string> Dosing::steady_state(const SteadyState& spec, double 
           ++it;
         }
       }
-      if (!stopped && s >= end) break;
+      if (!stopped && s >= end - tolerance) break;
     }
     double change = 0.0, size = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -191,11 +200,6 @@ std::optional<std::string> Dosing::steady_state(const SteadyState& spec, double 
     for (Infusion& inf : infusions_) inf.on = false;
   } else {               // SS = 2: added to what is there
     for (std::size_t i = 0; i < n; ++i) y[i] += z[i];
-  }
-  if (constant_infusion) {
-    const std::size_t id = new_infusion(spec.route, spec.rate);
-    infusions_[id].on = true;
-    set_rate(id, true, rates);
   }
   for (const auto& [stop, rate] : stops) {  // still running at the record's phase
     const std::size_t id = new_infusion(spec.route, rate);

@@ -32,6 +32,8 @@ using detail::Stepper;
 
 // Roots are located to this width in time: 1e-10 d is about 9 microseconds.
 constexpr double root_time_tolerance_days = 1e-10;
+// Times closer than this (relative to the time, at least in days) are the same time.
+constexpr double coincident_days = 1e-12;
 
 bool rises(double before, double after) { return before <= 0.0 && after > 0.0; }
 bool falls(double before, double after) { return before > 0.0 && after <= 0.0; }
@@ -257,10 +259,12 @@ class Driver final : public Solver {
                 [](const Crossing& a, const Crossing& b) { return a.time_days < b.time_days; });
 
       // Outputs inside the step; one at a dose time is written after the dose.
+      // Times a rounding error apart (TIME*unit vs LAG/unit) count as the dose time.
       const bool dose_now = !stopped_early && t_stop == t_action;
+      const double coincident = coincident_days * std::max(1.0, std::abs(t_stop));
       while (next_output < times.size() &&
-             (times[next_output] < t_stop || (times[next_output] == t_stop && !dose_now))) {
-        if (times[next_output] == t_stop) {
+             (dose_now ? times[next_output] < t_stop - coincident : times[next_output] <= t_stop)) {
+        if (times[next_output] >= t_stop) {
           record_output(out, t_stop, y_at_stop);
         } else {
           stepper.interpolate(times[next_output], y_probe_.data());
@@ -282,7 +286,8 @@ class Driver final : public Solver {
       if (t == t_action) {
         if (!apply_doses_at(t, stepper, result)) return finish_stats(), std::numeric_limits<double>::quiet_NaN();
         restart = true;
-        while (next_output < times.size() && times[next_output] == t) record_output(out, t, y_.data()), ++next_output;
+        while (next_output < times.size() && times[next_output] <= t + coincident)
+          record_output(out, times[next_output], y_.data()), ++next_output;
       }
       if (restart) {
         stepper.reset(t, y_.data());
