@@ -93,14 +93,22 @@ RecordSet read_nonmem_data(const std::filesystem::path& file, const CompiledMode
         throw InputError({file, line_number, name}, "a finite number", "\"" + text + "\"");
       return value;
     };
-    const auto field = [&](const std::string& key) { return column.count(key) ? number(column.at(key), key) : 0.0; };
+    const auto field = [&](const std::string& key) {
+      return column.count(key) ? number(column.at(key), header[column.at(key)]) : 0.0;
+    };
+    // Messages name a column as the header writes it.
+    const auto name_of = [&](const std::string& key) {
+      std::string upper = key;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+      return column.count(key) ? header[column.at(key)] : upper;
+    };
     const std::string comment = cell("c");
     if (!comment.empty() && comment != ".") continue;  // NONMEM's IGNORE=C convention
     if (cells.size() != header.size())
       throw InputError({file, line_number, ""}, fmt::format("{} values as in the header", header.size()),
                        fmt::format("{}", cells.size()));
     const std::string id = cell("id");
-    if (id.empty()) throw InputError({file, line_number, "ID"}, "a subject id", "nothing");
+    if (id.empty()) throw InputError({file, line_number, name_of("id")}, "a subject id", "nothing");
     auto [it, added] = subject_index.emplace(id, set.subjects.size());
     if (added) {
       set.subjects.push_back(RecordSubject{id, {}, {}, {}, {}});
@@ -109,14 +117,14 @@ RecordSet read_nonmem_data(const std::filesystem::path& file, const CompiledMode
     RecordSubject& subject = set.subjects[it->second];
     const double time = field("time");
     if (!subject.record_times_as_written.empty() && time < subject.record_times_as_written.back())
-      throw InputError({file, line_number, "TIME"}, "times in increasing order within a subject",
+      throw InputError({file, line_number, name_of("time")}, "times in increasing order within a subject",
                        fmt::format("{} after {}", time, subject.record_times_as_written.back()));
     subject.record_times_as_written.push_back(time);
     subject.record_times_days.push_back(time * options.days_per_time_unit);
 
     const double amt = field("amt");
     const int evid = column.count("evid") ? static_cast<int>(field("evid")) : (amt > 0.0 ? 1 : 0);
-    if (evid < 0 || evid > 4) throw InputError({file, line_number, "EVID"}, "0, 1, 2, 3 or 4", fmt::format("{}", evid));
+    if (evid < 0 || evid > 4) throw InputError({file, line_number, name_of("evid")}, "0, 1, 2, 3 or 4", fmt::format("{}", evid));
     if (evid == 0 || evid == 2) continue;
     Dose d;
     d.where = {file, line_number, ""};
@@ -124,19 +132,19 @@ RecordSet read_nonmem_data(const std::filesystem::path& file, const CompiledMode
     d.kind = evid == 3 ? DoseKind::reset : evid == 4 ? DoseKind::reset_and_dose : DoseKind::dose;
     if (evid != 3) {
       const int cmt = static_cast<int>(field("cmt"));
-      d.route = model.routes()[route_for_compartment(model, cmt, {file, line_number, "CMT"})].name;
+      d.route = model.routes()[route_for_compartment(model, cmt, {file, line_number, name_of("cmt")})].name;
       d.amount = amt;
-      if (amt < 0.0) throw InputError({file, line_number, "AMT"}, "an amount >= 0", fmt::format("{}", amt));
+      if (amt < 0.0) throw InputError({file, line_number, name_of("amt")}, "an amount >= 0", fmt::format("{}", amt));
       const double rate = field("rate");
       if (rate == -1.0) d.rate_mode = RateMode::modelled_rate;
       else if (rate == -2.0) d.rate_mode = RateMode::modelled_duration;
       else if (rate > 0.0) d.rate_per_day = rate / options.days_per_time_unit;
-      else if (rate < 0.0) throw InputError({file, line_number, "RATE"}, "RATE >= 0, -1 or -2", fmt::format("{}", rate));
+      else if (rate < 0.0) throw InputError({file, line_number, name_of("rate")}, "RATE >= 0, -1 or -2", fmt::format("{}", rate));
       d.interval_days = field("ii") * options.days_per_time_unit;
       const double addl = field("addl");
       const double ss = field("ss");
-      if (addl < 0 || addl != std::floor(addl)) throw InputError({file, line_number, "ADDL"}, "an integer >= 0", fmt::format("{}", addl));
-      if (ss != 0 && ss != 1 && ss != 2) throw InputError({file, line_number, "SS"}, "0, 1 or 2", fmt::format("{}", ss));
+      if (addl < 0 || addl != std::floor(addl)) throw InputError({file, line_number, name_of("addl")}, "an integer >= 0", fmt::format("{}", addl));
+      if (ss != 0 && ss != 1 && ss != 2) throw InputError({file, line_number, name_of("ss")}, "0, 1 or 2", fmt::format("{}", ss));
       d.additional = static_cast<int>(addl);
       d.steady_state = static_cast<int>(ss);
     }

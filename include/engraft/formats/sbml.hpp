@@ -1,0 +1,123 @@
+// SBML import (libSBML, Levels 2 and 3, comp flattened) into engraft's Model, and the
+// SBML semantic test-suite conventions (settings files, result tables). libSBML stays
+// behind this header: nothing here needs its headers.
+//
+// What is imported exactly and what is refused (with the construct and the element's id):
+// docs in src/formats/sbml.cpp, top comment. A model is never simulated wrongly: anything
+// that cannot be mapped exactly onto engraft's expressions, ODEs and events is refused.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <iosfwd>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engraft/core/error.hpp"
+#include "engraft/model/model.hpp"
+
+namespace engraft {
+
+/// A construct the importer (or the engine) cannot simulate exactly. what():
+/// "FILE:LINE: ID: expected SBML that engraft simulates exactly, got unsupported SBML construct: WHAT (ID)".
+class SbmlUnsupported : public InputError {
+ public:
+  SbmlUnsupported(SourceLocation where, std::string construct, const std::string& element);
+  /// Short name of the construct, for tallies ("event delay", "algebraic rule", ...).
+  const std::string& construct() const noexcept { return construct_; }
+
+ private:
+  std::string construct_;
+};
+
+/// How one SBML id reads in the imported model, in engraft names.
+struct SbmlSymbol {
+  enum class Kind { compartment, species, parameter, reaction, species_reference };
+  Kind kind = Kind::parameter;
+  Expression value;          // what the id means in SBML math (a species: its concentration, or its
+                             // amount when it has only substance units or lives in a 0-D compartment)
+  Expression amount;         // species only
+  Expression concentration;  // species only
+  bool has_only_substance_units = false;  // species only
+  bool defined = true;       // false: the id has no value (e.g. a 0-D compartment's size)
+};
+
+/// An imported model with what the test suite and the output need beyond the Model.
+struct SbmlImport {
+  Model model;
+  std::map<std::string, SbmlSymbol> symbols;  // by SBML id (after comp flattening)
+  /// model.events indices whose SBML initialValue is true: exact only while their trigger
+  /// is false at the start time (checked by simulate_sbml).
+  std::vector<std::size_t> events_initially_true;
+  std::vector<std::string> event_ids;         // SBML id (or "event N") of each model.events entry
+  int level = 0, version = 0;
+};
+
+/// Reads an SBML file (Levels 2 and 3; comp models are flattened). Throws InputError for
+/// unreadable or invalid SBML (naming file and line) and SbmlUnsupported for constructs that
+/// cannot be simulated exactly.
+SbmlImport import_sbml_document(const std::filesystem::path& file);
+/// The same from text in memory; `name` stands for the file in messages.
+SbmlImport import_sbml_string(std::string_view xml, const std::string& name = "<sbml>");
+/// The model alone: time is SBML's unitless time, read as days.
+Model import_sbml(const std::filesystem::path& file);
+
+// ---- The SBML semantic test suite (cases/NNNNN/NNNNN-settings.txt, -results.csv) ----
+
+struct SbmlTestSettings {
+  double start = 0.0;
+  double duration = 0.0;
+  int steps = 0;
+  std::vector<std::string> variables;
+  double absolute = 0.0;
+  double relative = 0.0;
+  std::set<std::string> amount, concentration;
+};
+
+/// Reads NNNNN-settings.txt; throws InputError naming the line for a malformed value.
+SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file);
+
+/// A table of results: `time` then one column per variable.
+struct SbmlTable {
+  std::vector<std::string> columns;
+  std::vector<std::vector<double>> rows;
+};
+
+struct SbmlRun {
+  enum class Status { ok, refused, failed };
+  Status status = Status::ok;
+  std::string message;      // refused or failed: why
+  std::string construct;    // refused: the construct (for tallies)
+  SbmlTable table;
+};
+
+/// Simulates as the settings ask: rows at start + k*duration/steps, species as amount or
+/// concentration per the settings (default: concentration unless hasOnlySubstanceUnits).
+/// Refusals found at run time (an initialValue=true event whose trigger holds at the start,
+/// simultaneous events the engine would serialise) come back as Status::refused.
+SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settings);
+
+/// import + simulate with every failure mapped to a status (never throws for model content).
+SbmlRun run_sbml_case(const std::filesystem::path& sbml_file, const SbmlTestSettings& settings);
+
+/// CASES_DIR/ID/ID-sbml-lLvV.xml
+std::filesystem::path sbml_case_file(const std::filesystem::path& cases_dir, const std::string& case_id, int level,
+                                     int version);
+/// The file a case is run from: l3v2, else l3v1, else the highest l2; empty when there is none.
+std::filesystem::path sbml_preferred_case_file(const std::filesystem::path& cases_dir, const std::string& case_id);
+
+/// Writes the table as the test runner reads it (NaN, INF, -INF; 17 significant digits).
+void write_sbml_table(std::ostream& out, const SbmlTable& table);
+/// Reads NNNNN-results.csv (header line, NaN/INF case-insensitive).
+SbmlTable read_sbml_table(const std::filesystem::path& file);
+
+/// The suite's rule, |C - U| <= absolute + relative |C|, with NaN matching NaN and
+/// infinities matching themselves. Returns an empty string when every value passes, else
+/// the first failure ("S1 at t = 2: expected ..., got ...").
+std::string compare_sbml_tables(const SbmlTable& expected, const SbmlTable& actual, double absolute,
+                                double relative);
+
+}  // namespace engraft
