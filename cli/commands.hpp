@@ -16,6 +16,7 @@ void add_run_command(CLI::App& app, Action& action);
 void add_models_commands(CLI::App& app, Action& action);
 void add_validate_command(CLI::App& app, Action& action);
 void add_records_command(CLI::App& app, Action& action);
+void add_sbml_commands(CLI::App& app, Action& action);
 
 /// Colour only on a terminal and never with NO_COLOR (https://no-color.org).
 bool use_colour();

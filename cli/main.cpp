@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   engraft::cli::add_models_commands(app, action);
   engraft::cli::add_validate_command(app, action);
   engraft::cli::add_records_command(app, action);
+  engraft::cli::add_sbml_commands(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

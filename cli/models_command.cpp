@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "engraft/formats/atomic_file.hpp"
 #include "engraft/formats/model_file.hpp"
+#include "engraft/formats/sbml_export.hpp"
 #include "engraft/model/compiled_model.hpp"
 #include "engraft/report/terminal_table.hpp"
 
@@ -49,6 +51,18 @@ int show_model(const std::string& name) {
   return 0;
 }
 
+int export_model(const std::string& name, const std::string& out) {
+  const Model m = load_model(name);
+  CompiledModel::compile(m);
+  const std::string sbml = export_sbml(m);
+  const auto errors = sbml_consistency_errors(sbml);
+  if (!errors.empty()) throw std::runtime_error("SBML export of " + name + " fails libSBML's checks: " + errors.front());
+  AtomicFile file(out);
+  file.stream() << sbml;
+  file.commit();
+  return 0;
+}
+
 }  // namespace
 
 void add_models_commands(CLI::App& app, Action& action) {
@@ -59,6 +73,11 @@ void add_models_commands(CLI::App& app, Action& action) {
   CLI::App* show = model->add_subcommand("show", "Print a model's states, parameters (units, sources), routes and observables");
   show->add_option("name", *name, "Built-in model name or path to a model file")->required();
   show->callback([name, &action] { action = [name] { return show_model(*name); }; });
+  auto out = std::make_shared<std::string>();
+  CLI::App* to_sbml = model->add_subcommand("export", "Write a model as SBML Level 3 Version 2 (checked with libSBML)");
+  to_sbml->add_option("name", *name, "Built-in model name or path to a model file")->required();
+  to_sbml->add_option("--out", *out, "SBML file to write")->required();
+  to_sbml->callback([name, out, &action] { action = [name, out] { return export_model(*name, *out); }; });
 }
 
 }  // namespace engraft::cli

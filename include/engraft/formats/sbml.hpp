@@ -21,11 +21,12 @@
 
 namespace engraft {
 
-/// A construct the importer (or the engine) cannot simulate exactly. what():
-/// "FILE:LINE: ID: expected SBML that engraft simulates exactly, got unsupported SBML construct: WHAT (ID)".
+/// A construct the importer (or the engine) cannot simulate exactly. what(): "FILE:LINE: ID:
+/// expected SBML that engraft simulates exactly, got unsupported SBML construct: WHAT (ID)[: DETAIL]".
 class SbmlUnsupported : public InputError {
  public:
-  SbmlUnsupported(SourceLocation where, std::string construct, const std::string& element);
+  SbmlUnsupported(SourceLocation where, std::string construct, const std::string& element,
+                  const std::string& detail = {});
   /// Short name of the construct, for tallies ("event delay", "algebraic rule", ...).
   const std::string& construct() const noexcept { return construct_; }
 
@@ -53,6 +54,14 @@ struct SbmlImport {
   /// is false at the start time (checked by simulate_sbml).
   std::vector<std::size_t> events_initially_true;
   std::vector<std::string> event_ids;         // SBML id (or "event N") of each model.events entry
+  /// Some event can change what another's trigger reads: the engine does not re-check triggers
+  /// after an event, so simulate_sbml checks every event for a missed cascade.
+  bool events_interact = false;
+  /// Per model.events entry: the engraft names it assigns, and what its assigned values read.
+  std::vector<std::set<std::string>> event_targets, event_reads;
+  /// Some event has a priority. Priorities only order events that fire together, which
+  /// simulate_sbml refuses when the order matters.
+  bool events_have_priorities = false;
   int level = 0, version = 0;
 };
 

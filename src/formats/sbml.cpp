@@ -1,0 +1,1475 @@
+// SBML import: libSBML reads (and flattens comp models); this file maps the SBML model onto
+// engraft's Model, exactly or not at all.
+//
+// Mapping (SBML time is unitless and read as days):
+// - species: states holding the AMOUNT (reactions change amounts; a compartment that changes
+//   size dilutes the concentration, as SBML says). In math a species means its concentration
+//   (amount/size) unless it has only substance units or lives in a 0-D compartment. A species
+//   with a rate rule is a state in its own units; one with an assignment rule an assignment.
+// - compartments, parameters and species references (stoichiometries with an id): parameters
+//   when constant in value (events may still change parameters), assignments for assignment
+//   rules, states for rate rules; an initial assignment makes a value fixed at the start: an
+//   assignment of parameters when nothing can change it later, else a state with zero rate.
+// - reactions: an assignment named after the reaction (its rate, extent/time), and on each
+//   species' ODE +-stoichiometry x rate x conversion factor. Kinetic-law local parameters become
+//   parameters named REACTION__ID (made unique).
+// - initial values: every initial assignment, assignment rule and attribute is substituted
+//   into one expression of parameters and time (cycles are refused).
+// - function definitions are inlined; MathML maps onto Expression (csymbol time is t,
+//   avogadro 6.02214179e23, the spec's value).
+// - events: only those without delay or priority (persistence matters only with other events),
+//   whose triggers use no equality, and that cannot trigger one another: the engine fires one
+//   event per root and does not re-check triggers after an event. initialValue=true is exact
+//   while the trigger is false at the start (checked in simulate_sbml).
+// Refused (SbmlUnsupported): algebraic rules, fast reactions, delay and rateOf csymbols,
+// event delays and priorities, flux balance (fbc), reactions without kinetic laws, values
+// that SBML leaves undefined, and MathML without an exact mapping.
+#include "engraft/formats/sbml.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <numbers>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include <sbml/SBMLTypes.h>
+#include <sbml/conversion/ConversionProperties.h>
+#include <sbml/extension/SBasePlugin.h>
+
+#include "engraft/model/compiled_model.hpp"
+#include "engraft/solve/solver.hpp"
+
+namespace engraft {
+
+SbmlUnsupported::SbmlUnsupported(SourceLocation where, std::string construct, const std::string& element,
+                                 const std::string& detail)
+    : InputError(std::move(where), "SBML that engraft simulates exactly",
+                 fmt::format("unsupported SBML construct: {} ({}){}", construct, element, detail.empty() ? "" : ": " + detail)),
+      construct_(std::move(construct)) {}
+
+namespace {
+
+// The value the SBML Level 3 specifications give (and the test suite uses).
+constexpr double avogadro_constant = 6.02214179e23;
+// Raw symbols (SBML math before it is resolved) name SBML ids; these prefixes cannot start an SId.
+constexpr const char* raw_time = "#t";
+constexpr char raw_engraft_prefix = '#';  // "#name": already an engraft name (local parameters)
+constexpr char raw_rate_prefix = '$';     // "$id": rateOf(id), expanded once the model is classified
+
+// NaN is 0/0 computed at run time: a NaN constant would be merged with another constant by the
+// compiler's constant table (std::map keyed by double, where NaN compares equivalent to all).
+Expression number(double v) {
+  if (std::isnan(v)) return Expression::apply(Op::divide, {Expression::number(0.0), Expression::number(0.0)});
+  return Expression::number(v);
+}
+Expression symbol(std::string name) { return Expression::symbol(std::move(name)); }
+Expression apply(Op op, std::vector<Expression> args) { return Expression::apply(op, std::move(args)); }
+bool is_number(const Expression& e, double v) { return e.is_number() && e.value() == v; }
+// Exact simplifications only (x*1, x/1, 0+x): never 0*x, which is NaN for infinite x.
+Expression plus(Expression a, Expression b) {
+  if (is_number(a, 0.0)) return b;
+  if (is_number(b, 0.0)) return a;
+  return apply(Op::add, {std::move(a), std::move(b)});
+}
+Expression times(Expression a, Expression b) {
+  if (is_number(a, 1.0)) return b;
+  if (is_number(b, 1.0)) return a;
+  return apply(Op::multiply, {std::move(a), std::move(b)});
+}
+Expression divide(Expression a, Expression b) {
+  if (is_number(b, 1.0)) return a;
+  return apply(Op::divide, {std::move(a), std::move(b)});
+}
+Expression truth(const Expression& e) { return apply(Op::not_equal, {e, number(0.0)}); }
+
+Expression substitute(const Expression& e, const std::function<Expression(const std::string&)>& replace) {
+  if (e.op() == Op::symbol) return replace(e.name());
+  if (e.args().empty()) return e;
+  std::vector<Expression> args;
+  args.reserve(e.args().size());
+  for (const Expression& a : e.args()) args.push_back(substitute(a, replace));
+  return apply(e.op(), std::move(args));
+}
+
+bool contains_equality(const Expression& e) {
+  if (e.op() == Op::equal || e.op() == Op::not_equal) return true;
+  return std::any_of(e.args().begin(), e.args().end(), contains_equality);
+}
+
+std::string id_of(const ::SBase* element) {
+  if (!element) return "model";
+  if (element->isSetId()) return element->getId();
+  if (element->isSetMetaId()) return element->getMetaId();
+  return element->getElementName();
+}
+
+struct ReadDocument {
+  std::unique_ptr<::SBMLDocument> document;
+  std::filesystem::path file;
+};
+
+// Errors of severity error or fatal make the document unusable; the first is reported.
+void check_errors(::SBMLDocument& doc, const std::filesystem::path& file, const char* stage) {
+  const unsigned n = doc.getNumErrors();
+  for (unsigned i = 0; i < n; ++i) {
+    const ::SBMLError* error = doc.getError(i);
+    if (!error || error->getSeverity() < LIBSBML_SEV_ERROR) continue;
+    std::string message = error->getMessage();
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    throw InputError({file, static_cast<int>(error->getLine()), stage}, "valid SBML",
+                     fmt::format("libSBML {} {}: {}", error->getSeverityAsString(), error->getErrorId(), message));
+  }
+}
+
+void prepare(ReadDocument& read) {
+  if (!read.document) throw InputError({read.file, 0, ""}, "an SBML document", "nothing libSBML could read");
+  ::SBMLDocument& doc = *read.document;
+  check_errors(doc, read.file, "read");
+  if (doc.getLevel() < 2)
+    throw SbmlUnsupported({read.file, 0, "sbml"}, "SBML Level 1 (convert to Level 2 or 3)", "sbml");
+  if (doc.isPackageEnabled("fbc")) throw SbmlUnsupported({read.file, 0, "fbc"}, "flux balance constraints (fbc)", "fbc");
+  for (unsigned i = 0; i < doc.getNumPlugins(); ++i) {
+    const std::string package = doc.getPlugin(i)->getPackageName();
+    static const std::set<std::string> harmless = {"comp", "layout", "render", "groups", "l3v2extendedmath", "core"};
+    if (!harmless.count(package) && doc.getPackageRequired(package))
+      throw SbmlUnsupported({read.file, 0, package}, "SBML package " + package, package);
+  }
+  if (doc.isPackageEnabled("comp")) {
+    ::ConversionProperties properties;
+    properties.addOption("flatten comp", true);
+    properties.addOption("performValidation", false);
+    if (read.file.has_parent_path()) properties.addOption("basePath", read.file.parent_path().string());
+    const int rc = doc.convert(properties);
+    if (rc != LIBSBML_OPERATION_SUCCESS) {
+      check_errors(doc, read.file, "comp flattening");
+      throw SbmlUnsupported({read.file, 0, "comp"}, "hierarchical model libSBML cannot flatten", "comp");
+    }
+    check_errors(doc, read.file, "comp flattening");
+  }
+  if (!doc.getModel()) throw InputError({read.file, 0, "sbml"}, "a <model> element", "none");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class Importer {
+ public:
+  Importer(::SBMLDocument& doc, std::filesystem::path file)
+      : doc_(doc), sbml_(*doc.getModel()), file_(std::move(file)), level_(static_cast<int>(doc.getLevel())) {}
+
+  SbmlImport run() {
+    out_.level = level_;
+    out_.version = static_cast<int>(doc_.getVersion());
+    collect_ids();
+    collect_functions();
+    collect_entities();
+    collect_rules();
+    collect_initial_assignments();
+    collect_reactions();
+    collect_event_targets();
+    classify();
+    build_model();
+    build_events();
+    build_symbols();
+    return std::move(out_);
+  }
+
+ private:
+  // What an SBML id is in engraft.
+  enum class Rep { parameter, assignment, state, fixed, reaction, undefined };
+
+  struct Entity {
+    std::string id;
+    SbmlSymbol::Kind kind = SbmlSymbol::Kind::parameter;
+    const ::SBase* element = nullptr;
+    std::string name;  // engraft name
+    Rep rep = Rep::undefined;
+    bool constant = false;
+    std::optional<double> attribute;  // size, value or stoichiometry
+    // species
+    std::string compartment;
+    bool amount_units = false;  // the symbol means the amount
+    bool amount_state = false;  // the state holds the amount (no rules)
+    bool boundary = false;
+    std::optional<double> initial_amount, initial_concentration;
+    std::string conversion_factor;
+    bool zero_dimensional = false;  // compartments
+    // raw math (symbols are SBML ids)
+    std::optional<Expression> assignment_rule, rate_rule, initial_assignment, kinetic_law;
+    const ::SBase* assignment_rule_element = nullptr;
+    const ::SBase* rate_rule_element = nullptr;
+    bool event_target = false;
+    bool in_reaction = false;  // reactant or product of some reaction
+  };
+
+  struct MathContext {
+    const ::SBase* element = nullptr;                     // for messages
+    const std::map<std::string, Expression>* bound = nullptr;      // lambda arguments
+    const std::map<std::string, std::string>* locals = nullptr;    // local parameter -> engraft name
+    int depth = 0;
+  };
+
+  // ---- messages ----
+  SourceLocation where(const ::SBase* element) const {
+    return {file_, element ? static_cast<int>(element->getLine()) : 0, id_of(element)};
+  }
+  [[noreturn]] void refuse(const ::SBase* element, const std::string& construct, const std::string& detail = {}) const {
+    throw SbmlUnsupported(where(element), construct, id_of(element), detail);
+  }
+  [[noreturn]] void invalid(const ::SBase* element, const std::string& expected, const std::string& got) const {
+    throw InputError(where(element), expected, got);
+  }
+
+  // ---- names ----
+  void collect_ids() {
+    used_.insert("t");
+    for (unsigned i = 0; i < sbml_.getNumCompartments(); ++i) used_.insert(sbml_.getCompartment(i)->getId());
+    for (unsigned i = 0; i < sbml_.getNumSpecies(); ++i) used_.insert(sbml_.getSpecies(i)->getId());
+    for (unsigned i = 0; i < sbml_.getNumParameters(); ++i) used_.insert(sbml_.getParameter(i)->getId());
+    for (unsigned i = 0; i < sbml_.getNumFunctionDefinitions(); ++i) used_.insert(sbml_.getFunctionDefinition(i)->getId());
+    for (unsigned i = 0; i < sbml_.getNumEvents(); ++i) used_.insert(sbml_.getEvent(i)->getId());
+    for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
+      const ::Reaction* r = sbml_.getReaction(i);
+      used_.insert(r->getId());
+      for (unsigned j = 0; j < r->getNumReactants(); ++j) used_.insert(r->getReactant(j)->getId());
+      for (unsigned j = 0; j < r->getNumProducts(); ++j) used_.insert(r->getProduct(j)->getId());
+      for (unsigned j = 0; j < r->getNumModifiers(); ++j) used_.insert(r->getModifier(j)->getId());
+    }
+  }
+  std::string unique(const std::string& base) {
+    std::string name = base;
+    for (int k = 2; used_.count(name); ++k) name = fmt::format("{}_{}", base, k);
+    used_.insert(name);
+    return name;
+  }
+  // `t` is engraft's time; `nan` and `inf` are how numbers print (expression text is a key in the compiler).
+  std::string engraft_name(const std::string& id) {
+    return id == "t" || id == "nan" || id == "inf" ? unique(id + "_sbml") : id;
+  }
+
+  // ---- MathML ----
+  void collect_functions() {
+    for (unsigned i = 0; i < sbml_.getNumFunctionDefinitions(); ++i) {
+      const ::FunctionDefinition* f = sbml_.getFunctionDefinition(i);
+      functions_[f->getId()] = f;
+    }
+  }
+
+  Expression convert(const ::ASTNode* node, const MathContext& c) {
+    if (!node) refuse(c.element, "missing MathML");
+    const auto arg = [&](unsigned i) { return convert(node->getChild(i), c); };
+    const unsigned n = node->getNumChildren();
+    const auto need = [&](unsigned count) {
+      if (n != count) invalid(c.element, fmt::format("{} argument(s) for MathML <{}>", count, node->getName() ? node->getName() : "?"),
+                              fmt::format("{}", n));
+    };
+    const auto unary = [&](Op op) {
+      need(1);
+      return apply(op, {arg(0)});
+    };
+    const auto fold = [&](Op op, double empty) {
+      if (n == 0) return number(empty);
+      Expression acc = arg(0);
+      for (unsigned i = 1; i < n; ++i) acc = apply(op, {acc, arg(i)});
+      return acc;
+    };
+    const auto chain = [&](Op op) {  // a < b < c: every neighbouring pair
+      if (n == 0) invalid(c.element, "arguments for a relational operator", "none");
+      if (n == 1) return number(1.0);
+      Expression acc = apply(op, {arg(0), arg(1)});
+      for (unsigned i = 2; i < n; ++i) acc = apply(Op::logical_and, {acc, apply(op, {arg(i - 1), arg(i)})});
+      return acc;
+    };
+    const auto inverse = [&](Op op) {  // f(1/x)
+      need(1);
+      return apply(op, {divide(number(1.0), arg(0))});
+    };
+    const auto log_of = [](Expression x) { return apply(Op::log, {std::move(x)}); };
+    const auto sqrt_of = [](Expression x) { return apply(Op::sqrt, {std::move(x)}); };
+    const auto square = [](const Expression& x) { return apply(Op::multiply, {x, x}); };
+
+    switch (node->getType()) {
+      case AST_INTEGER: return number(static_cast<double>(node->getInteger()));
+      case AST_REAL: case AST_REAL_E: case AST_RATIONAL: return number(node->getReal());
+      case AST_CONSTANT_E: return number(std::numbers::e);
+      case AST_CONSTANT_PI: return number(std::numbers::pi);
+      case AST_CONSTANT_TRUE: return number(1.0);
+      case AST_CONSTANT_FALSE: return number(0.0);
+      case AST_NAME_AVOGADRO: return number(avogadro_constant);
+      case AST_NAME_TIME: return symbol(raw_time);
+      case AST_NAME: {
+        const std::string name = node->getName() ? node->getName() : "";
+        if (c.bound) {
+          if (auto it = c.bound->find(name); it != c.bound->end()) return it->second;
+        }
+        if (c.locals) {
+          if (auto it = c.locals->find(name); it != c.locals->end()) return symbol(raw_engraft_prefix + it->second);
+        }
+        return symbol(name);
+      }
+      case AST_PLUS: return fold(Op::add, 0.0);
+      case AST_TIMES: return fold(Op::multiply, 1.0);
+      case AST_MINUS:
+        if (n == 1) return apply(Op::negate, {arg(0)});
+        need(2);
+        return apply(Op::subtract, {arg(0), arg(1)});
+      case AST_DIVIDE: need(2); return apply(Op::divide, {arg(0), arg(1)});
+      case AST_POWER: case AST_FUNCTION_POWER: need(2); return apply(Op::power, {arg(0), arg(1)});
+      case AST_FUNCTION_ROOT:
+        if (n == 1) return sqrt_of(arg(0));
+        need(2);
+        if (is_number(arg(0), 2.0)) return sqrt_of(arg(1));
+        return apply(Op::power, {arg(1), divide(number(1.0), arg(0))});
+      case AST_FUNCTION_EXP: return unary(Op::exp);
+      case AST_FUNCTION_LN: return unary(Op::log);
+      case AST_FUNCTION_LOG:
+        if (n == 1) return apply(Op::log10, {arg(0)});
+        need(2);
+        if (is_number(arg(0), 10.0)) return apply(Op::log10, {arg(1)});
+        return divide(log_of(arg(1)), log_of(arg(0)));
+      case AST_FUNCTION_ABS: return unary(Op::abs);
+      case AST_FUNCTION_FLOOR: return unary(Op::floor);
+      case AST_FUNCTION_CEILING: return unary(Op::ceil);
+      case AST_FUNCTION_SIN: return unary(Op::sin);
+      case AST_FUNCTION_COS: return unary(Op::cos);
+      case AST_FUNCTION_TAN: return unary(Op::tan);
+      case AST_FUNCTION_SINH: return unary(Op::sinh);
+      case AST_FUNCTION_COSH: return unary(Op::cosh);
+      case AST_FUNCTION_TANH: return unary(Op::tanh);
+      case AST_FUNCTION_ARCSIN: return unary(Op::asin);
+      case AST_FUNCTION_ARCCOS: return unary(Op::acos);
+      case AST_FUNCTION_ARCTAN: return unary(Op::atan);
+      case AST_FUNCTION_SEC: need(1); return divide(number(1.0), apply(Op::cos, {arg(0)}));
+      case AST_FUNCTION_CSC: need(1); return divide(number(1.0), apply(Op::sin, {arg(0)}));
+      case AST_FUNCTION_COT: { need(1); const Expression x = arg(0); return divide(apply(Op::cos, {x}), apply(Op::sin, {x})); }
+      case AST_FUNCTION_SECH: need(1); return divide(number(1.0), apply(Op::cosh, {arg(0)}));
+      case AST_FUNCTION_CSCH: need(1); return divide(number(1.0), apply(Op::sinh, {arg(0)}));
+      case AST_FUNCTION_COTH: { need(1); const Expression x = arg(0); return divide(apply(Op::cosh, {x}), apply(Op::sinh, {x})); }
+      case AST_FUNCTION_ARCSEC: return inverse(Op::acos);
+      case AST_FUNCTION_ARCCSC: return inverse(Op::asin);
+      case AST_FUNCTION_ARCCOT: return inverse(Op::atan);
+      case AST_FUNCTION_ARCSINH: {  // sign(x) ln(|x| + sqrt(x^2 + 1)): no cancellation for x < 0
+        need(1);
+        const Expression x = arg(0), ax = apply(Op::abs, {x});
+        const Expression magnitude = log_of(plus(ax, sqrt_of(plus(square(ax), number(1.0)))));
+        return apply(Op::piecewise, {apply(Op::negate, {magnitude}), apply(Op::less, {x, number(0.0)}), magnitude});
+      }
+      case AST_FUNCTION_ARCCOSH: {  // ln(x + sqrt(x^2 - 1))
+        need(1);
+        const Expression x = arg(0);
+        return log_of(plus(x, sqrt_of(apply(Op::subtract, {square(x), number(1.0)}))));
+      }
+      case AST_FUNCTION_ARCTANH: {  // ln((1 + x)/(1 - x))/2
+        need(1);
+        const Expression x = arg(0);
+        return times(number(0.5), log_of(divide(plus(number(1.0), x), apply(Op::subtract, {number(1.0), x}))));
+      }
+      case AST_FUNCTION_ARCCOTH: {  // ln((x + 1)/(x - 1))/2
+        need(1);
+        const Expression x = arg(0);
+        return times(number(0.5), log_of(divide(plus(x, number(1.0)), apply(Op::subtract, {x, number(1.0)}))));
+      }
+      case AST_FUNCTION_ARCSECH: {  // ln((1 + sqrt(1 - x^2))/x)
+        need(1);
+        const Expression x = arg(0);
+        return log_of(divide(plus(number(1.0), sqrt_of(apply(Op::subtract, {number(1.0), square(x)}))), x));
+      }
+      case AST_FUNCTION_ARCCSCH: {  // asinh(1/x) = sign(x) ln(1/|x| + sqrt(1/x^2 + 1))
+        need(1);
+        const Expression x = arg(0), inv = divide(number(1.0), apply(Op::abs, {x}));
+        const Expression magnitude = log_of(plus(inv, sqrt_of(plus(square(inv), number(1.0)))));
+        return apply(Op::piecewise, {apply(Op::negate, {magnitude}), apply(Op::less, {x, number(0.0)}), magnitude});
+      }
+      case AST_FUNCTION_FACTORIAL: {
+        need(1);
+        const Expression x = arg(0);
+        if (x.is_number() && x.value() >= 0 && x.value() == std::floor(x.value()) && x.value() <= 170)
+          return number(std::tgamma(x.value() + 1.0));
+        refuse(c.element, "factorial of a non-constant value");
+      }
+      case AST_FUNCTION_PIECEWISE: {
+        if (n == 0) refuse(c.element, "empty piecewise");
+        std::vector<Expression> args;
+        for (unsigned i = 0; i < n; ++i) args.push_back(arg(i));
+        if (n == 1) return args[0];
+        if (n % 2 == 0) args.push_back(number(std::nan("")));  // no piece applies: undefined
+        return apply(Op::piecewise, std::move(args));
+      }
+      case AST_RELATIONAL_EQ: return chain(Op::equal);
+      case AST_RELATIONAL_GEQ: return chain(Op::greater_equal);
+      case AST_RELATIONAL_GT: return chain(Op::greater);
+      case AST_RELATIONAL_LEQ: return chain(Op::less_equal);
+      case AST_RELATIONAL_LT: return chain(Op::less);
+      case AST_RELATIONAL_NEQ: need(2); return apply(Op::not_equal, {arg(0), arg(1)});
+      case AST_LOGICAL_AND:
+        if (n == 1) return truth(arg(0));
+        return fold(Op::logical_and, 1.0);
+      case AST_LOGICAL_OR:
+        if (n == 1) return truth(arg(0));
+        return fold(Op::logical_or, 0.0);
+      case AST_LOGICAL_NOT: return unary(Op::logical_not);
+      case AST_LOGICAL_XOR: {
+        if (n == 0) return number(0.0);
+        Expression acc = truth(arg(0));
+        for (unsigned i = 1; i < n; ++i) acc = apply(Op::not_equal, {acc, truth(arg(i))});
+        return acc;
+      }
+      case AST_LOGICAL_IMPLIES: need(2); return apply(Op::logical_or, {apply(Op::logical_not, {arg(0)}), arg(1)});
+      case AST_FUNCTION_MAX: if (n == 0) invalid(c.element, "arguments for max", "none"); return fold(Op::max, 0.0);
+      case AST_FUNCTION_MIN: if (n == 0) invalid(c.element, "arguments for min", "none"); return fold(Op::min, 0.0);
+      case AST_FUNCTION_QUOTIENT: case AST_FUNCTION_REM: {
+        // quotient: a/b rounded toward zero; rem: a - b quotient(a, b) (the sign of a)
+        need(2);
+        const Expression a = arg(0), b = arg(1), ratio = divide(a, b);
+        const Expression q = apply(Op::piecewise, {apply(Op::floor, {ratio}), apply(Op::greater_equal, {ratio, number(0.0)}),
+                                                   apply(Op::ceil, {ratio})});
+        if (node->getType() == AST_FUNCTION_QUOTIENT) return q;
+        return apply(Op::subtract, {a, apply(Op::multiply, {b, q})});
+      }
+      case AST_FUNCTION: return call_function(node, c);
+      case AST_FUNCTION_DELAY: refuse(c.element, "delay csymbol");
+      case AST_FUNCTION_RATE_OF: {
+        need(1);
+        const ::ASTNode* target = node->getChild(0);
+        if (target->getType() != AST_NAME || !target->getName()) refuse(c.element, "rateOf of an expression");
+        const std::string name = target->getName();
+        if (c.bound && c.bound->count(name)) {  // a function's argument: the rate of what was passed
+          const Expression& passed = c.bound->at(name);
+          if (passed.is_number()) return number(0.0);
+          if (passed.op() == Op::symbol && !passed.name().empty() && passed.name()[0] != raw_engraft_prefix &&
+              passed.name()[0] != raw_rate_prefix && passed.name() != raw_time)
+            return symbol(raw_rate_prefix + passed.name());
+          refuse(c.element, "rateOf of an expression");
+        }
+        if (c.locals && c.locals->count(name)) return number(0.0);  // local parameters are constant
+        return symbol(raw_rate_prefix + name);
+      }
+      case AST_LAMBDA: refuse(c.element, "lambda outside a function definition");
+      default: break;
+    }
+    refuse(c.element, fmt::format("MathML element {}", node->getName() ? node->getName() : fmt::format("of type {}", static_cast<int>(node->getType()))));
+  }
+
+  Expression call_function(const ::ASTNode* node, const MathContext& c) {
+    const std::string name = node->getName() ? node->getName() : "";
+    const auto it = functions_.find(name);
+    if (it == functions_.end()) invalid(c.element, "a function defined in the model", "'" + name + "()'");
+    const ::FunctionDefinition* f = it->second;
+    if (!f->isSetMath() || !f->getBody()) refuse(f, "function definition without MathML");
+    if (c.depth > 64) refuse(f, "recursive function definitions");
+    if (f->getNumArguments() != node->getNumChildren())
+      invalid(c.element, fmt::format("{} argument(s) for {}()", f->getNumArguments(), name),
+              fmt::format("{}", node->getNumChildren()));
+    std::map<std::string, Expression> bound;
+    for (unsigned i = 0; i < f->getNumArguments(); ++i) {
+      const ::ASTNode* bvar = f->getArgument(i);
+      bound[bvar && bvar->getName() ? bvar->getName() : ""] = convert(node->getChild(i), c);
+    }
+    MathContext inner{c.element, &bound, nullptr, c.depth + 1};
+    return convert(f->getBody(), inner);
+  }
+
+  Expression math_of(const ::ASTNode* math, const ::SBase* element,
+                     const std::map<std::string, std::string>* locals = nullptr) {
+    MathContext c{element, nullptr, locals, 0};
+    return convert(math, c);
+  }
+
+  // ---- entities ----
+  Entity& add_entity(const std::string& id, SbmlSymbol::Kind kind, const ::SBase* element) {
+    auto [it, inserted] = entities_.try_emplace(id);
+    if (!inserted) invalid(element, "ids that are unique in the model", "'" + id + "' twice");
+    it->second.id = id;
+    it->second.kind = kind;
+    it->second.element = element;
+    order_.push_back(id);
+    return it->second;
+  }
+  Entity* find_entity(const std::string& id) {
+    const auto it = entities_.find(id);
+    return it == entities_.end() ? nullptr : &it->second;
+  }
+  Entity& entity(const std::string& id, const ::SBase* element) {
+    Entity* e = find_entity(id);
+    if (!e) invalid(element, "the id of a compartment, species, parameter, reaction or species reference", "'" + id + "'");
+    return *e;
+  }
+
+  void collect_entities() {
+    for (unsigned i = 0; i < sbml_.getNumCompartments(); ++i) {
+      const ::Compartment* c = sbml_.getCompartment(i);
+      Entity& e = add_entity(c->getId(), SbmlSymbol::Kind::compartment, c);
+      e.constant = c->getConstant();
+      if (c->isSetSize()) e.attribute = c->getSize();
+      const double dims = level_ >= 3 ? c->getSpatialDimensionsAsDouble() : static_cast<double>(c->getSpatialDimensions());
+      e.zero_dimensional = (level_ < 3 || c->isSetSpatialDimensions()) && dims == 0.0;
+    }
+    for (unsigned i = 0; i < sbml_.getNumSpecies(); ++i) {
+      const ::Species* s = sbml_.getSpecies(i);
+      Entity& e = add_entity(s->getId(), SbmlSymbol::Kind::species, s);
+      e.constant = s->getConstant();
+      e.boundary = s->getBoundaryCondition();
+      e.compartment = s->getCompartment();
+      const Entity* compartment = find_entity(e.compartment);
+      if (!compartment || compartment->kind != SbmlSymbol::Kind::compartment)
+        invalid(s, "the id of a compartment", "'" + e.compartment + "'");
+      e.amount_units = s->getHasOnlySubstanceUnits();  // and in a 0-D compartment without size (classify)
+      if (s->isSetInitialAmount()) e.initial_amount = s->getInitialAmount();
+      if (s->isSetInitialConcentration()) e.initial_concentration = s->getInitialConcentration();
+      if (level_ >= 3) {
+        if (s->isSetConversionFactor()) e.conversion_factor = s->getConversionFactor();
+        else if (sbml_.isSetConversionFactor()) e.conversion_factor = sbml_.getConversionFactor();
+      }
+    }
+    for (unsigned i = 0; i < sbml_.getNumParameters(); ++i) {
+      const ::Parameter* p = sbml_.getParameter(i);
+      Entity& e = add_entity(p->getId(), SbmlSymbol::Kind::parameter, p);
+      e.constant = p->getConstant();
+      if (p->isSetValue()) e.attribute = p->getValue();
+    }
+    for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
+      const ::Reaction* r = sbml_.getReaction(i);
+      add_entity(r->getId(), SbmlSymbol::Kind::reaction, r).rep = Rep::reaction;
+      const auto reference = [&](const ::SpeciesReference* sr) {
+        if (!sr->isSetId()) return;
+        Entity& e = add_entity(sr->getId(), SbmlSymbol::Kind::species_reference, sr);
+        e.constant = level_ >= 3 ? sr->getConstant() : true;
+        if (level_ < 3 || sr->isSetStoichiometry()) e.attribute = sr->getStoichiometry();
+      };
+      for (unsigned j = 0; j < r->getNumReactants(); ++j) reference(r->getReactant(j));
+      for (unsigned j = 0; j < r->getNumProducts(); ++j) reference(r->getProduct(j));
+    }
+  }
+
+  void collect_rules() {
+    for (unsigned i = 0; i < sbml_.getNumRules(); ++i) {
+      const ::Rule* rule = sbml_.getRule(i);
+      if (rule->isAlgebraic()) refuse(rule, "algebraic rule");
+      const std::string variable = rule->getVariable();
+      Entity& e = entity(variable, rule);
+      if (e.kind == SbmlSymbol::Kind::reaction) invalid(rule, "a rule for a compartment, species or parameter", "reaction '" + variable + "'");
+      if (e.assignment_rule || e.rate_rule) invalid(rule, "one rule per variable", "a second rule for '" + variable + "'");
+      if (!rule->isSetMath()) continue;  // a rule without math has no effect
+      Expression math = math_of(rule->getMath(), rule);
+      if (rule->isAssignment()) {
+        e.assignment_rule = std::move(math);
+        e.assignment_rule_element = rule;
+      } else if (rule->isRate()) {
+        e.rate_rule = std::move(math);
+        e.rate_rule_element = rule;
+      } else {
+        refuse(rule, "rule of unknown type");
+      }
+    }
+  }
+
+  void collect_initial_assignments() {
+    for (unsigned i = 0; i < sbml_.getNumInitialAssignments(); ++i) {
+      const ::InitialAssignment* ia = sbml_.getInitialAssignment(i);
+      Entity& e = entity(ia->getSymbol(), ia);
+      if (e.kind == SbmlSymbol::Kind::reaction) invalid(ia, "an initial assignment to a value", "reaction '" + e.id + "'");
+      if (!ia->isSetMath()) continue;  // no effect
+      e.initial_assignment = math_of(ia->getMath(), ia);
+    }
+  }
+
+  void collect_reactions() {
+    for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
+      const ::Reaction* r = sbml_.getReaction(i);
+      if (r->isSetFast() && r->getFast()) refuse(r, "fast reaction");
+      const ::KineticLaw* law = r->getKineticLaw();
+      if (!law || !law->isSetMath()) refuse(r, "reaction without a kinetic law");
+      std::map<std::string, std::string> locals;
+      const unsigned n_local = level_ >= 3 ? law->getNumLocalParameters() : law->getNumParameters();
+      for (unsigned j = 0; j < n_local; ++j) {
+        const ::Parameter* p = level_ >= 3 ? law->getLocalParameter(j) : law->getParameter(j);
+        if (!p->isSetValue()) refuse(p, "local parameter without a value");
+        const std::string name = unique(r->getId() + "__" + p->getId());
+        locals[p->getId()] = name;
+        engraft::Parameter parameter;
+        parameter.name = name;
+        parameter.value = p->getValue();
+        parameter.description = fmt::format("local parameter {} of reaction {}", p->getId(), r->getId());
+        parameter.source = file_.filename().string();
+        parameter.where = where(p);
+        local_parameters_.push_back(std::move(parameter));
+      }
+      entities_.at(r->getId()).kinetic_law = math_of(law->getMath(), law, &locals);
+      const auto mark = [&](const ::SpeciesReference* sr) {
+        Entity& s = entity(sr->getSpecies(), sr);
+        if (s.kind != SbmlSymbol::Kind::species) invalid(sr, "the id of a species", "'" + sr->getSpecies() + "'");
+        s.in_reaction = true;
+        if (level_ < 3 && sr->isSetStoichiometryMath()) {
+          const ::StoichiometryMath* sm = sr->getStoichiometryMath();
+          if (!sm->isSetMath()) refuse(sr, "stoichiometryMath without MathML");
+        }
+      };
+      for (unsigned j = 0; j < r->getNumReactants(); ++j) mark(r->getReactant(j));
+      for (unsigned j = 0; j < r->getNumProducts(); ++j) mark(r->getProduct(j));
+      for (unsigned j = 0; j < r->getNumModifiers(); ++j) {
+        const ::ModifierSpeciesReference* m = r->getModifier(j);
+        if (entity(m->getSpecies(), m).kind != SbmlSymbol::Kind::species)
+          invalid(m, "the id of a species", "'" + m->getSpecies() + "'");
+      }
+    }
+  }
+
+  void collect_event_targets() {
+    for (unsigned i = 0; i < sbml_.getNumEvents(); ++i) {
+      const ::Event* ev = sbml_.getEvent(i);
+      if (!ev->isSetTrigger() || !ev->getTrigger()->isSetMath()) continue;  // never fires
+      for (unsigned j = 0; j < ev->getNumEventAssignments(); ++j) {
+        const ::EventAssignment* ea = ev->getEventAssignment(j);
+        if (!ea->isSetMath()) continue;
+        Entity& e = entity(ea->getVariable(), ea);
+        if (e.kind == SbmlSymbol::Kind::reaction) invalid(ea, "an event assignment to a value", "reaction '" + e.id + "'");
+        e.event_target = true;
+      }
+    }
+  }
+
+  // ---- representation ----
+  void classify() {
+    for (const std::string& id : order_) {
+      Entity& e = entities_.at(id);
+      if (e.kind != SbmlSymbol::Kind::species) continue;
+      // A species in a 0-D compartment without a size reads as its amount.
+      const Entity& c = entities_.at(e.compartment);
+      if (c.zero_dimensional && !c.attribute && !c.initial_assignment && !c.assignment_rule && !c.rate_rule)
+        e.amount_units = true;
+    }
+    for (const std::string& id : order_) {
+      Entity& e = entities_.at(id);
+      if (e.kind == SbmlSymbol::Kind::reaction) {
+        e.name = engraft_name(id);
+        continue;
+      }
+      if (e.assignment_rule && e.initial_assignment)
+        invalid(e.element, "an assignment rule or an initial assignment", "both for '" + id + "'");
+      if (e.assignment_rule && e.event_target) invalid(e.element, "an assignment rule or event assignments", "both for '" + id + "'");
+      if (e.kind == SbmlSymbol::Kind::species && (e.assignment_rule || e.rate_rule) && e.in_reaction && !e.boundary)
+        invalid(e.element, "a rule only for a boundary species when the species takes part in reactions",
+                "a rule for '" + id + "'");
+      e.name = engraft_name(id);
+      if (e.assignment_rule) {
+        e.rep = Rep::assignment;
+      } else if (e.rate_rule) {
+        e.rep = Rep::state;
+      } else if (e.kind == SbmlSymbol::Kind::species) {
+        e.rep = Rep::state;
+        e.amount_state = true;
+      } else if (e.initial_assignment) {
+        e.rep = Rep::fixed;  // may become a state below, once initial values are known
+      } else if (e.attribute && std::isfinite(*e.attribute)) {
+        e.rep = Rep::parameter;
+      } else if (e.attribute) {
+        e.rep = Rep::fixed;  // INF or NaN: engraft parameters are finite
+      } else {
+        e.rep = Rep::undefined;
+        if (e.event_target) refuse(e.element, "event assignment to a value without an initial value");
+      }
+    }
+    // A value fixed at the start is an assignment of parameters only when nothing can move it:
+    // no time in it and no parameter that an event changes.
+    std::set<std::string> moving_parameters;
+    for (const auto& [id, e] : entities_)
+      if (e.rep == Rep::parameter && e.event_target) moving_parameters.insert(e.name);
+    for (const std::string& id : order_) {
+      Entity& e = entities_.at(id);
+      if (e.rep != Rep::fixed) continue;
+      if (e.event_target) {
+        e.rep = Rep::state;
+        continue;
+      }
+      for (const std::string& name : symbols_of(initial_value(id)))
+        if (name == "t" || moving_parameters.count(name)) e.rep = Rep::state;
+    }
+  }
+
+  // ---- what an id means in dynamic math ----
+  Expression dynamic_symbol(const std::string& id, const ::SBase* element) {
+    if (!id.empty() && id[0] == raw_engraft_prefix) return symbol(id.substr(1));
+    if (!id.empty() && id[0] == raw_rate_prefix) return dynamic(rate_of(id.substr(1), element), element);
+    Entity& e = entity(id, element);
+    switch (e.rep) {
+      case Rep::undefined:
+        refuse(e.element, "value that SBML leaves undefined ('" + id + "' has no value)");
+      case Rep::reaction: case Rep::parameter: case Rep::assignment: case Rep::fixed:
+        return symbol(e.name);
+      case Rep::state:
+        if (e.kind == SbmlSymbol::Kind::species && e.amount_state && !e.amount_units)
+          return divide(symbol(e.name), dynamic_symbol(e.compartment, e.element));
+        return symbol(e.name);
+    }
+    return symbol(e.name);
+  }
+  Expression dynamic(const Expression& raw, const ::SBase* element) {
+    return substitute(raw, [&](const std::string& id) { return dynamic_symbol(id, element); });
+  }
+
+  // rateOf(id) as raw math (SBML ids): a rate rule, a species' reactions, or 0 for values that
+  // only events change. The derivative of an assignment rule is refused.
+  Expression rate_of(const std::string& id, const ::SBase* element) {
+    Entity& e = entity(id, element);
+    if (e.kind == SbmlSymbol::Kind::reaction) invalid(element, "rateOf a variable", "reaction '" + id + "'");
+    if (e.assignment_rule) refuse(element, "rateOf a variable with an assignment rule", "'" + id + "'");
+    if (e.rate_rule) return *e.rate_rule;
+    if (e.kind != SbmlSymbol::Kind::species || !e.amount_state) return number(0.0);
+    Expression amount_rate = number(0.0);
+    if (!e.boundary && !e.constant) {
+      for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
+        const ::Reaction* r = sbml_.getReaction(i);
+        const auto term = [&](const ::SpeciesReference* sr) {
+          Expression stoichiometry;
+          if (level_ < 3 && sr->isSetStoichiometryMath()) stoichiometry = math_of(sr->getStoichiometryMath()->getMath(), sr);
+          else if (sr->isSetId()) stoichiometry = symbol(sr->getId());
+          else stoichiometry = number(sr->getStoichiometry());
+          Expression t = times(stoichiometry, symbol(r->getId()));
+          return e.conversion_factor.empty() ? t : times(t, symbol(e.conversion_factor));
+        };
+        for (unsigned j = 0; j < r->getNumReactants(); ++j)
+          if (r->getReactant(j)->getSpecies() == id) amount_rate = apply(Op::subtract, {amount_rate, term(r->getReactant(j))});
+        for (unsigned j = 0; j < r->getNumProducts(); ++j)
+          if (r->getProduct(j)->getSpecies() == id) amount_rate = plus(amount_rate, term(r->getProduct(j)));
+      }
+    }
+    if (e.amount_units) return amount_rate;
+    // d(n/V)/dt = (dn/dt - [S] dV/dt) / V
+    const Expression size_rate = rate_of(e.compartment, element);
+    const Expression size = symbol(e.compartment);
+    if (is_number(size_rate, 0.0)) return divide(amount_rate, size);
+    return divide(apply(Op::subtract, {amount_rate, times(symbol(id), size_rate)}), size);
+  }
+
+  // ---- values at the start: expressions of parameters and t ----
+  Expression initial(const Expression& raw, const ::SBase* element) {
+    return substitute(raw, [&](const std::string& id) {
+      if (id == raw_time) return symbol("t");
+      if (!id.empty() && id[0] == raw_engraft_prefix) return symbol(id.substr(1));
+      if (!id.empty() && id[0] == raw_rate_prefix) return initial(rate_of(id.substr(1), element), element);
+      entity(id, element);
+      return initial_value(id);
+    });
+  }
+
+  // The value of an id at the start, in its own units (a species: as its symbol reads).
+  Expression initial_value(const std::string& id) {
+    if (const auto it = initial_cache_.find(id); it != initial_cache_.end()) return it->second;
+    Entity& e = entities_.at(id);
+    if (!in_progress_.insert(id).second) refuse(e.element, "cyclic initial values");
+    Expression value;
+    if (e.kind == SbmlSymbol::Kind::reaction) {
+      value = initial(*e.kinetic_law, e.element);
+    } else if (e.assignment_rule) {
+      value = initial(*e.assignment_rule, e.assignment_rule_element);
+    } else if (e.initial_assignment) {
+      value = initial(*e.initial_assignment, e.element);
+    } else if (e.kind == SbmlSymbol::Kind::species) {
+      if (e.amount_units) {
+        if (e.initial_amount) value = number(*e.initial_amount);
+        else if (e.initial_concentration) value = times(number(*e.initial_concentration), compartment_initial(e));
+      } else {
+        if (e.initial_concentration) value = number(*e.initial_concentration);
+        else if (e.initial_amount) value = divide(number(*e.initial_amount), compartment_initial(e));
+      }
+      if (!e.initial_amount && !e.initial_concentration) refuse(e.element, "species without an initial value");
+    } else if (e.rep == Rep::parameter) {
+      value = symbol(e.name);
+    } else if (e.attribute) {
+      value = number(*e.attribute);
+    } else {
+      refuse(e.element, "value that SBML leaves undefined ('" + id + "' has no initial value)");
+    }
+    in_progress_.erase(id);
+    initial_cache_.emplace(id, value);
+    return value;
+  }
+  Expression compartment_initial(const Entity& species) { return initial_value(species.compartment); }
+  // The initial amount of a species whose state holds the amount.
+  Expression initial_amount(const Entity& e) {
+    if (!e.assignment_rule && !e.initial_assignment && e.initial_amount) return number(*e.initial_amount);
+    if (!e.assignment_rule && !e.initial_assignment && e.initial_concentration)
+      return times(number(*e.initial_concentration), compartment_initial(e));
+    const Expression value = initial_value(e.id);
+    return e.amount_units ? value : times(value, compartment_initial(e));
+  }
+
+  // ---- the model ----
+  Expression stoichiometry(const ::SpeciesReference* sr) {
+    if (level_ < 3 && sr->isSetStoichiometryMath()) return dynamic(math_of(sr->getStoichiometryMath()->getMath(), sr), sr);
+    if (sr->isSetId()) {
+      const Entity& e = entities_.at(sr->getId());
+      if (e.rep == Rep::parameter && !e.event_target) return number(*e.attribute);
+      return dynamic_symbol(sr->getId(), sr);
+    }
+    if (level_ >= 3 && !sr->isSetStoichiometry()) refuse(sr, "species reference without a stoichiometry");
+    return number(sr->getStoichiometry());
+  }
+
+  void build_model() {
+    Model& m = out_.model;
+    m.name = sbml_.isSetId() ? sbml_.getId() : file_.stem().string();
+    m.title = sbml_.isSetName() ? sbml_.getName() : m.name;
+    m.version = fmt::format("SBML L{}V{}", level_, doc_.getVersion());
+    m.description = "imported from " + file_.filename().string();
+    m.time_unit = "day";
+    m.where = {file_, 0, ""};
+
+    // Species ODEs: the sum over reactions of +-stoichiometry x rate (x conversion factor).
+    std::map<std::string, Expression> reaction_terms;
+    for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
+      const ::Reaction* r = sbml_.getReaction(i);
+      const Expression rate = symbol(entities_.at(r->getId()).name);
+      const auto contribute = [&](const ::SpeciesReference* sr, bool product) {
+        const Entity& s = entities_.at(sr->getSpecies());
+        if (s.boundary || s.constant || !s.amount_state) return;
+        Expression term = times(stoichiometry(sr), rate);
+        if (!s.conversion_factor.empty()) term = times(term, dynamic_symbol(s.conversion_factor, sr));
+        auto [it, inserted] = reaction_terms.try_emplace(s.id, product ? term : apply(Op::negate, {term}));
+        if (!inserted) it->second = product ? plus(it->second, term) : apply(Op::subtract, {it->second, term});
+      };
+      for (unsigned j = 0; j < r->getNumReactants(); ++j) contribute(r->getReactant(j), false);
+      for (unsigned j = 0; j < r->getNumProducts(); ++j) contribute(r->getProduct(j), true);
+    }
+
+    for (const std::string& id : order_) {
+      Entity& e = entities_.at(id);
+      const std::string source = file_.filename().string();
+      switch (e.rep) {
+        case Rep::parameter: {
+          engraft::Parameter p;
+          p.name = e.name;
+          p.value = *e.attribute;
+          p.description = fmt::format("SBML {} {}", kind_name(e.kind), id);
+          p.source = source;
+          p.where = where(e.element);
+          m.parameters.push_back(std::move(p));
+          break;
+        }
+        case Rep::assignment:
+          m.assignments.push_back(Assignment{e.name, dynamic(*e.assignment_rule, e.assignment_rule_element), "",
+                                             fmt::format("SBML assignment rule for {}", id), where(e.assignment_rule_element)});
+          break;
+        case Rep::fixed:
+          m.assignments.push_back(Assignment{e.name, initial_value(id), "",
+                                             fmt::format("SBML initial assignment for {}", id), where(e.element)});
+          break;
+        case Rep::reaction:
+          m.assignments.push_back(Assignment{e.name, dynamic(*e.kinetic_law, e.element), "",
+                                             fmt::format("rate of SBML reaction {}", id), where(e.element)});
+          break;
+        case Rep::state: {
+          State s;
+          s.name = e.name;
+          s.description = fmt::format("SBML {} {}{}", kind_name(e.kind), id, e.amount_state ? " (amount)" : "");
+          s.initial = e.amount_state ? initial_amount(e) : initial_value(id);
+          s.where = where(e.element);
+          m.states.push_back(std::move(s));
+          Expression rate;
+          if (e.rate_rule) rate = dynamic(*e.rate_rule, e.rate_rule_element);
+          else if (const auto it = reaction_terms.find(id); it != reaction_terms.end()) rate = it->second;
+          else rate = number(0.0);
+          m.derivatives.push_back(Derivative{e.name, rate, where(e.rate_rule ? e.rate_rule_element : e.element)});
+          break;
+        }
+        case Rep::undefined: break;
+      }
+    }
+    m.parameters.insert(m.parameters.end(), local_parameters_.begin(), local_parameters_.end());
+  }
+
+  static const char* kind_name(SbmlSymbol::Kind kind) {
+    switch (kind) {
+      case SbmlSymbol::Kind::compartment: return "compartment";
+      case SbmlSymbol::Kind::species: return "species";
+      case SbmlSymbol::Kind::parameter: return "parameter";
+      case SbmlSymbol::Kind::reaction: return "reaction";
+      case SbmlSymbol::Kind::species_reference: return "species reference";
+    }
+    return "";
+  }
+
+  // Everything an expression reads, through assignments (engraft names).
+  std::set<std::string> closure(const Expression& e) const {
+    std::map<std::string, const Expression*> assigned;
+    for (const Assignment& a : out_.model.assignments) assigned[a.name] = &a.value;
+    std::set<std::string> seen;
+    std::vector<std::string> stack;
+    for (const std::string& n : symbols_of(e)) stack.push_back(n);
+    while (!stack.empty()) {
+      const std::string name = stack.back();
+      stack.pop_back();
+      if (!seen.insert(name).second) continue;
+      if (const auto it = assigned.find(name); it != assigned.end())
+        for (const std::string& n : symbols_of(*it->second)) stack.push_back(n);
+    }
+    return seen;
+  }
+
+  struct PendingEvent {
+    const ::Event* event = nullptr;
+    EventRule rule;
+    std::set<std::string> targets;  // engraft names
+    std::set<std::string> reads;    // what the assigned values read, through assignments
+    bool initially_true = true;
+  };
+
+  PendingEvent pending_event(const ::Event* ev, std::size_t index, unsigned live_events) {
+    const ::Trigger* trigger = ev->getTrigger();
+    if (ev->isSetDelay()) refuse(ev, "event delay");
+    // A priority orders events that fire together; simulate_sbml refuses a run where two interacting
+    // events do, so it is never needed otherwise.
+    if (ev->isSetPriority() && ev->getPriority()->isSetMath()) out_.events_have_priorities = true;
+    if (level_ >= 3 && !trigger->getPersistent() && live_events > 1) refuse(ev, "non-persistent event among several events");
+    PendingEvent p;
+    p.event = ev;
+    p.initially_true = level_ < 3 || trigger->getInitialValue();
+    EventRule& rule = p.rule;
+    rule.name = ev->isSetId() ? ev->getId() : fmt::format("event{}", index + 1);
+    rule.where = where(ev);
+    rule.trigger = dynamic(math_of(trigger->getMath(), trigger), trigger);
+    if (contains_equality(rule.trigger)) refuse(ev, "equality in an event trigger");
+
+    std::map<std::string, Expression> new_size;  // compartment id -> its assigned value
+    std::set<std::string> assigned;
+    for (unsigned j = 0; j < ev->getNumEventAssignments(); ++j) {
+      const ::EventAssignment* ea = ev->getEventAssignment(j);
+      if (!ea->isSetMath()) continue;  // no effect
+      const Entity& target = entities_.at(ea->getVariable());
+      if (target.rep != Rep::state && target.rep != Rep::parameter)
+        invalid(ea, "an event assignment to a value without rules", "'" + target.id + "'");
+      assigned.insert(target.id);
+      if (target.kind == SbmlSymbol::Kind::compartment) new_size[target.id] = dynamic(math_of(ea->getMath(), ea), ea);
+    }
+    for (unsigned j = 0; j < ev->getNumEventAssignments(); ++j) {
+      const ::EventAssignment* ea = ev->getEventAssignment(j);
+      if (!ea->isSetMath()) continue;
+      const Entity& target = entities_.at(ea->getVariable());
+      Expression value = dynamic(math_of(ea->getMath(), ea), ea);
+      if (target.kind == SbmlSymbol::Kind::species && !target.amount_units) {
+        // A concentration is assigned: the amount is that times the size before the event.
+        const Expression size = dynamic_symbol(target.compartment, ea);
+        if (target.amount_state) value = times(value, size);
+        else if (const auto it = new_size.find(target.compartment); it != new_size.end())
+          value = divide(times(value, size), it->second);  // a concentration state after the size changes
+      }
+      rule.assignments.emplace_back(target.name, std::move(value));
+    }
+    // A compartment that jumps keeps its species' amounts: concentrations kept by rate rules
+    // are rescaled (amount states need nothing).
+    for (const auto& [compartment, size_after] : new_size) {
+      for (const std::string& id : order_) {
+        const Entity& s = entities_.at(id);
+        if (s.kind != SbmlSymbol::Kind::species || s.compartment != compartment || s.rep != Rep::state ||
+            s.amount_state || s.amount_units || assigned.count(id))
+          continue;
+        rule.assignments.emplace_back(
+            s.name, divide(times(symbol(s.name), dynamic_symbol(compartment, ev)), size_after));
+      }
+    }
+    for (const auto& [target, value] : rule.assignments) {
+      p.targets.insert(target);
+      const std::set<std::string> reads = closure(value);
+      p.reads.insert(reads.begin(), reads.end());
+    }
+    return p;
+  }
+
+  void build_events() {
+    unsigned live = 0;
+    for (unsigned i = 0; i < sbml_.getNumEvents(); ++i) {
+      const ::Trigger* trigger = sbml_.getEvent(i)->getTrigger();
+      if (trigger && trigger->isSetMath()) ++live;
+    }
+    // Events with the same trigger fire together. Without priorities SBML leaves their order
+    // open, so they are one event exactly when none touches what another assigns or reads.
+    std::vector<PendingEvent> events;
+    std::map<std::string, std::size_t> by_trigger;
+    for (unsigned i = 0; i < sbml_.getNumEvents(); ++i) {
+      const ::Event* ev = sbml_.getEvent(i);
+      if (!ev->getTrigger() || !ev->getTrigger()->isSetMath()) continue;  // an event without a trigger never fires
+      PendingEvent p = pending_event(ev, i, live);
+      const std::string key = to_string(p.rule.trigger) + (p.initially_true ? "|1" : "|0");
+      const auto [it, first] = by_trigger.try_emplace(key, events.size());
+      if (first) {
+        events.push_back(std::move(p));
+        continue;
+      }
+      PendingEvent& merged = events[it->second];
+      for (const std::string& name : p.targets)
+        if (merged.targets.count(name) || merged.reads.count(name))
+          refuse(ev, "simultaneous events that interact",
+                 fmt::format("it fires with {} and both touch '{}': the order decides", merged.rule.name, name));
+      for (const std::string& name : merged.targets)
+        if (p.reads.count(name))
+          refuse(ev, "simultaneous events that interact",
+                 fmt::format("it fires with {} and reads '{}', which that event assigns", merged.rule.name, name));
+      merged.rule.name += "+" + p.rule.name;
+      merged.rule.assignments.insert(merged.rule.assignments.end(), p.rule.assignments.begin(), p.rule.assignments.end());
+      merged.targets.insert(p.targets.begin(), p.targets.end());
+      merged.reads.insert(p.reads.begin(), p.reads.end());
+    }
+    // The engine does not re-check triggers after an event: when one event can change what
+    // another's trigger reads, simulate_sbml checks every event for a missed cascade.
+    for (std::size_t b = 0; b < events.size() && !out_.events_interact; ++b) {
+      const std::set<std::string> reads = closure(events[b].rule.trigger);
+      for (std::size_t a = 0; a < events.size(); ++a)
+        if (a != b && std::any_of(events[a].targets.begin(), events[a].targets.end(),
+                                  [&](const std::string& name) { return reads.count(name) > 0; }))
+          out_.events_interact = true;
+    }
+    for (PendingEvent& p : events) {
+      if (p.initially_true) out_.events_initially_true.push_back(out_.model.events.size());
+      out_.event_targets.push_back(p.targets);
+      out_.event_reads.push_back(p.reads);
+      out_.event_ids.push_back(p.rule.name);
+      out_.model.events.push_back(std::move(p.rule));
+    }
+  }
+
+  void build_symbols() {
+    for (const std::string& id : order_) {
+      const Entity& e = entities_.at(id);
+      SbmlSymbol s;
+      s.kind = e.kind;
+      if (e.rep == Rep::undefined) {
+        s.defined = false;
+        out_.symbols.emplace(id, std::move(s));
+        continue;
+      }
+      try {
+        s.value = dynamic_symbol(id, e.element);
+        if (e.kind == SbmlSymbol::Kind::species) {
+          s.has_only_substance_units = e.amount_units;
+          const Entity& c = entities_.at(e.compartment);
+          if (e.amount_state) {
+            s.amount = symbol(e.name);
+            if (c.rep != Rep::undefined && !c.zero_dimensional) s.concentration = divide(symbol(e.name), dynamic_symbol(c.id, e.element));
+            else s.concentration = s.amount;
+          } else if (e.amount_units) {
+            s.amount = s.value;
+            s.concentration = c.zero_dimensional || c.rep == Rep::undefined ? s.value : divide(s.value, dynamic_symbol(c.id, e.element));
+          } else {
+            s.concentration = s.value;
+            s.amount = times(s.value, dynamic_symbol(c.id, e.element));
+          }
+        }
+      } catch (const InputError&) {
+        s.defined = false;
+      }
+      out_.symbols.emplace(id, std::move(s));
+    }
+  }
+
+  ::SBMLDocument& doc_;
+  const ::Model& sbml_;
+  std::filesystem::path file_;
+  int level_;
+  SbmlImport out_;
+  std::set<std::string> used_;
+  std::map<std::string, const ::FunctionDefinition*> functions_;
+  std::map<std::string, Entity> entities_;
+  std::vector<std::string> order_;  // document order
+  std::vector<engraft::Parameter> local_parameters_;
+  std::map<std::string, Expression> initial_cache_;
+  std::set<std::string> in_progress_;
+};
+
+SbmlImport import_read(ReadDocument read) {
+  prepare(read);
+  return Importer(*read.document, read.file).run();
+}
+
+}  // namespace
+
+SbmlImport import_sbml_document(const std::filesystem::path& file) {
+  if (!std::filesystem::is_regular_file(file)) throw InputError({file, 0, ""}, "an SBML file", "no such file");
+  ReadDocument read{std::unique_ptr<::SBMLDocument>(::readSBMLFromFile(file.string().c_str())), file};
+  return import_read(std::move(read));
+}
+
+SbmlImport import_sbml_string(std::string_view xml, const std::string& name) {
+  const std::string text(xml);
+  ReadDocument read{std::unique_ptr<::SBMLDocument>(::readSBMLFromString(text.c_str())), name};
+  return import_read(std::move(read));
+}
+
+Model import_sbml(const std::filesystem::path& file) { return import_sbml_document(file).model; }
+
+// ---------------------------------------------------------------------------------------------
+// The test suite
+
+namespace {
+
+std::string trim(std::string_view s) {
+  std::size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return std::string(s.substr(a, b - a));
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, ',')) {
+    item = trim(item);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+double parse_value(const std::string& text, const SourceLocation& where) {
+  std::string t = text;
+  std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (t == "nan") return std::numeric_limits<double>::quiet_NaN();
+  if (t == "inf" || t == "+inf") return std::numeric_limits<double>::infinity();
+  if (t == "-inf") return -std::numeric_limits<double>::infinity();
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) throw InputError(where, "a number", "'" + text + "'");
+  return v;
+}
+
+std::string format_value(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "INF" : "-INF";
+  return fmt::format("{}", v);  // shortest text that reads back to the same double
+}
+
+}  // namespace
+
+SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw InputError({file, 0, ""}, "a readable settings file", "none");
+  SbmlTestSettings s;
+  std::string line;
+  bool has_duration = false, has_steps = false;
+  for (int number_of_line = 1; std::getline(in, line); ++number_of_line) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string key = trim(std::string_view(line).substr(0, colon));
+    const std::string value = trim(std::string_view(line).substr(colon + 1));
+    const SourceLocation where{file, number_of_line, key};
+    if (key == "start") {
+      s.start = value.empty() ? 0.0 : parse_value(value, where);
+    } else if (key == "duration" && !value.empty()) {
+      s.duration = parse_value(value, where);
+      has_duration = true;
+    } else if (key == "steps" && !value.empty()) {
+      s.steps = static_cast<int>(parse_value(value, where));
+      has_steps = true;
+    } else if (key == "variables") {
+      s.variables = split_list(value);
+    } else if (key == "absolute" && !value.empty()) {
+      s.absolute = parse_value(value, where);
+    } else if (key == "relative" && !value.empty()) {
+      s.relative = parse_value(value, where);
+    } else if (key == "amount") {
+      for (auto& v : split_list(value)) s.amount.insert(v);
+    } else if (key == "concentration") {
+      for (auto& v : split_list(value)) s.concentration.insert(v);
+    }
+  }
+  if (!has_duration || !has_steps || s.steps <= 0 || !(s.duration > 0))
+    throw InputError({file, 0, "duration"}, "a time course (duration > 0 and steps > 0)", "none",
+                     "flux-balance cases have no time course");
+  return s;
+}
+
+namespace {
+// Whether executing event a before b can differ from b before a: a assigns what b assigns or reads.
+bool events_interfere(const SbmlImport& imported, std::size_t a, std::size_t b) {
+  for (const std::string& name : imported.event_targets[a])
+    if (imported.event_targets[b].count(name) || imported.event_reads[b].count(name)) return true;
+  return false;
+}
+}  // namespace
+
+SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settings) {
+  SbmlRun run;
+  const auto refused = [&](const std::string& construct, const std::string& message) {
+    run.status = SbmlRun::Status::refused;
+    run.construct = construct;
+    run.message = message;
+    return run;
+  };
+  const auto failed = [&](const std::string& message) {
+    run.status = SbmlRun::Status::failed;
+    run.message = message;
+    return run;
+  };
+
+  Model model = imported.model;
+  std::set<std::string> used = {"t"};
+  for (const auto& p : model.parameters) used.insert(p.name);
+  for (const auto& s : model.states) used.insert(s.name);
+  for (const auto& a : model.assignments) used.insert(a.name);
+  for (const auto& o : model.observables) used.insert(o.name);
+  const auto unique = [&](const std::string& base) {
+    std::string name = base;
+    for (int k = 2; used.count(name); ++k) name = fmt::format("{}_{}", base, k);
+    used.insert(name);
+    return name;
+  };
+  const std::size_t first_output = model.observables.size();
+  for (const std::string& variable : settings.variables) {
+    const auto it = imported.symbols.find(variable);
+    if (it == imported.symbols.end()) return failed(fmt::format("variable '{}' is not an id of the model", variable));
+    const SbmlSymbol& s = it->second;
+    if (!s.defined) return refused("undefined value", fmt::format("'{}' has no value SBML defines", variable));
+    Expression value = s.value;
+    if (s.kind == SbmlSymbol::Kind::species) {
+      if (settings.amount.count(variable)) value = s.amount;
+      else if (settings.concentration.count(variable)) value = s.concentration;
+    }
+    model.observables.push_back(Observable{unique("out__" + variable), value, "", "", {}});
+  }
+  // One monitor per event trigger: a trigger that rises without its event firing was lost.
+  const std::size_t first_trigger = model.observables.size();
+  for (const EventRule& e : model.events)
+    model.observables.push_back(Observable{unique("trigger__" + e.name),
+                                           Expression::apply(Op::piecewise, {Expression::number(1.0), e.trigger, Expression::number(-1.0)}),
+                                           "", "", {}});
+
+  if (model.states.empty()) {  // the integrators need a state: a constant one changes nothing
+    const std::string name = unique("constant__");
+    model.states.push_back(State{name, "", "", Expression::number(0.0), {}});
+    model.derivatives.push_back(Derivative{name, Expression::number(0.0), {}});
+  }
+  std::shared_ptr<const CompiledModel> compiled;
+  try {
+    compiled = CompiledModel::compile(model);
+  } catch (const InputError& e) {
+    return refused("model the compiler rejects", e.what());
+  }
+  const std::vector<double> parameters = compiled->default_parameters();
+  const double t0 = settings.start, t1 = settings.start + settings.duration;
+
+  const std::size_t n_events = model.events.size();
+  const auto unsupported = [&](const std::string& construct, std::size_t event, const std::string& detail) {
+    return refused(construct, fmt::format("unsupported SBML construct: {} ({}): {}", construct, imported.event_ids[event], detail));
+  };
+
+  // The start: the engine fires, in order, each event whose trigger holds (after the earlier ones).
+  if (n_events > 0) {
+    Workspace w = compiled->make_workspace();
+    compiled->load_parameters(parameters, w);
+    std::vector<double> y(compiled->n_states());
+    compiled->initial_state(t0, y, w);
+    std::vector<bool> holds(n_events), fired(n_events, false);
+    for (std::size_t k = 0; k < n_events; ++k) holds[k] = compiled->trigger_value(k, t0, y.data(), w);
+    for (std::size_t k : imported.events_initially_true)
+      if (holds[k])
+        return unsupported("event with initialValue=true whose trigger holds at the start", k,
+                           "the engine fires every event whose trigger holds at the start");
+    const std::vector<bool> at_start = holds;
+    std::vector<std::size_t> fired_at_start;
+    for (std::size_t k = 0; k < n_events; ++k) {
+      if (!compiled->trigger_value(k, t0, y.data(), w)) continue;
+      compiled->apply_event(k, t0, y.data(), w);
+      fired[k] = true;
+      fired_at_start.push_back(k);
+      for (std::size_t j = 0; j < n_events; ++j) {
+        const bool now = compiled->trigger_value(j, t0, y.data(), w);
+        if (j != k && j <= k && !holds[j] && now)
+          return unsupported("event cascade", j, fmt::format("event {} makes this trigger true at the start, after the "
+                                                             "engine checked it", imported.event_ids[k]));
+        holds[j] = now;
+      }
+    }
+    for (std::size_t j = 0; j < n_events; ++j)
+      if (at_start[j] && !fired[j])
+        return unsupported("event cascade", j, "an earlier event at the start made this trigger false before it fired");
+    // Events firing together in the engine's (document) order: exact unless priorities order them
+    // and the order matters.
+    if (imported.events_have_priorities)
+      for (std::size_t a : fired_at_start)
+        for (std::size_t b : fired_at_start)
+          if (a != b && events_interfere(imported, a, b))
+            return unsupported("event priority", b,
+                               fmt::format("fires at the start with {}, and their order changes the result",
+                                           imported.event_ids[a]));
+  }
+
+  std::vector<double> times;
+  for (int k = 0; k <= settings.steps; ++k)
+    times.push_back(k == settings.steps ? t1 : t0 + settings.duration * k / settings.steps);
+  std::vector<CrossingMonitor> monitors;
+  for (std::size_t k = 0; k < n_events; ++k) monitors.push_back(CrossingMonitor{first_trigger + k, 0.0});
+
+  SolverOptions options;
+  options.method = Method::automatic;
+  options.rtol = 1e-10;
+  options.atol = std::max(settings.absolute * 1e-6, 1e-25);
+  options.max_steps = 500000;
+  const auto solver = make_solver(compiled, options);
+  const auto solve = [&](const std::vector<double>& output_times, SolveResult& result) {
+    SolveProblem problem;
+    problem.t_start_days = t0;
+    problem.t_end_days = t1;
+    problem.parameters = parameters;
+    problem.output_times = output_times;
+    problem.monitors = monitors;
+    solver->solve(problem, result);
+    return result.ok();
+  };
+  SolveResult result;
+  if (!solve(times, result))
+    return failed(fmt::format("solve failed at t = {}: {} ({})", result.t_failed, to_string(result.status), result.message));
+  const Trajectory& tr = result.trajectory;
+  if (tr.times.size() != times.size()) return failed("the solver returned fewer output rows than asked");
+  const auto fired_near = [](const Trajectory& t, std::size_t event, double time, double tolerance) {
+    return std::any_of(t.events_fired.begin(), t.events_fired.end(), [&](const auto& f) {
+      return f.second == event && std::abs(f.first - time) <= tolerance;
+    });
+  };
+
+  // A trigger that rises where its event did not fire was dropped: the engine fires one event per root.
+  for (const Crossing& c : tr.crossings)
+    if (c.direction > 0 && !fired_near(tr, c.monitor, c.time_days, 1e-8 * std::max(1.0, std::abs(c.time_days))))
+      return unsupported("simultaneous events", c.monitor,
+                         fmt::format("its trigger rose at t = {:.10g} together with another event's; the engine fires "
+                                     "one event per root", c.time_days));
+
+  // Events that may change other triggers: solve again with outputs just before and just after
+  // every event (outputs never change the steps) and refuse when a trigger jumped to true there.
+  if (imported.events_interact) {
+    std::vector<double> probe_times = times;
+    std::vector<std::pair<double, std::size_t>> probed;  // (time, event)
+    for (const auto& [te, k] : tr.events_fired) {
+      const double delta = 1e-8 * std::max(1.0, std::abs(te));
+      if (te <= t0 || te - delta <= t0 || te + delta >= t1) continue;
+      probe_times.push_back(te - delta);
+      probe_times.push_back(te + delta);
+      probed.emplace_back(te, k);
+    }
+    if (!probed.empty()) {
+      std::sort(probe_times.begin(), probe_times.end());
+      SolveResult probe;
+      if (!solve(probe_times, probe) || probe.trajectory.events_fired.size() != tr.events_fired.size())
+        return failed("the solve with probes at the events did not repeat the first solve");
+      const std::size_t n_obs = compiled->n_observables();
+      const auto trigger_at = [&](double time, std::size_t event) {
+        const auto row = static_cast<std::size_t>(
+            std::lower_bound(probe_times.begin(), probe_times.end(), time) - probe_times.begin());
+        return probe.trajectory.observables[row * n_obs + first_trigger + event] > 0.0;
+      };
+      for (const auto& [te, k] : probed) {
+        const double delta = 1e-8 * std::max(1.0, std::abs(te));
+        for (std::size_t j = 0; j < n_events; ++j) {
+          if (j == k || fired_near(probe.trajectory, j, te, 2 * delta)) continue;
+          if (!trigger_at(te - delta, j) && trigger_at(te + delta, j))
+            return unsupported("event cascade", j,
+                               fmt::format("event {} at t = {:.10g} made this trigger true; the engine does not re-check "
+                                           "triggers after an event", imported.event_ids[k], te));
+        }
+      }
+    }
+  }
+
+  const std::size_t n_obs = compiled->n_observables();
+  run.table.columns.push_back("time");
+  for (const std::string& v : settings.variables) run.table.columns.push_back(v);
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    std::vector<double> row{times[i]};
+    for (std::size_t j = 0; j < settings.variables.size(); ++j) row.push_back(tr.observables[i * n_obs + first_output + j]);
+    run.table.rows.push_back(std::move(row));
+  }
+  return run;
+}
+
+SbmlRun run_sbml_case(const std::filesystem::path& sbml_file, const SbmlTestSettings& settings) {
+  try {
+    return simulate_sbml(import_sbml_document(sbml_file), settings);
+  } catch (const SbmlUnsupported& e) {
+    SbmlRun run;
+    run.status = SbmlRun::Status::refused;
+    run.construct = e.construct();
+    run.message = e.what();
+    return run;
+  } catch (const InputError& e) {
+    SbmlRun run;
+    run.status = SbmlRun::Status::refused;
+    run.construct = "input error";
+    run.message = e.what();
+    return run;
+  }
+}
+
+std::filesystem::path sbml_case_file(const std::filesystem::path& cases_dir, const std::string& case_id, int level,
+                                     int version) {
+  return cases_dir / case_id / fmt::format("{}-sbml-l{}v{}.xml", case_id, level, version);
+}
+
+std::filesystem::path sbml_preferred_case_file(const std::filesystem::path& cases_dir, const std::string& case_id) {
+  static constexpr std::pair<int, int> preferred[] = {{3, 2}, {3, 1}, {2, 5}, {2, 4}, {2, 3}, {2, 2}, {2, 1}};
+  for (const auto& [level, version] : preferred) {
+    const auto path = sbml_case_file(cases_dir, case_id, level, version);
+    if (std::filesystem::is_regular_file(path)) return path;
+  }
+  return {};
+}
+
+void write_sbml_table(std::ostream& out, const SbmlTable& table) {
+  for (std::size_t j = 0; j < table.columns.size(); ++j) out << (j ? "," : "") << table.columns[j];
+  out << "\n";
+  for (const auto& row : table.rows) {
+    for (std::size_t j = 0; j < row.size(); ++j) out << (j ? "," : "") << format_value(row[j]);
+    out << "\n";
+  }
+}
+
+SbmlTable read_sbml_table(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw InputError({file, 0, ""}, "a readable results file", "none");
+  SbmlTable table;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (trim(line).empty()) continue;
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream row(line);
+    while (std::getline(row, cell, ',')) cells.push_back(trim(cell));
+    if (n == 1) {
+      table.columns = cells;
+      continue;
+    }
+    std::vector<double> values;
+    for (std::size_t j = 0; j < cells.size(); ++j)
+      values.push_back(parse_value(cells[j], {file, n, j < table.columns.size() ? table.columns[j] : ""}));
+    table.rows.push_back(std::move(values));
+  }
+  return table;
+}
+
+std::string compare_sbml_tables(const SbmlTable& expected, const SbmlTable& actual, double absolute, double relative) {
+  if (expected.rows.size() != actual.rows.size())
+    return fmt::format("{} rows expected, {} produced", expected.rows.size(), actual.rows.size());
+  for (std::size_t i = 0; i < expected.rows.size(); ++i) {
+    const auto& c = expected.rows[i];
+    const auto& u = actual.rows[i];
+    if (c.size() != u.size()) return fmt::format("row {}: {} columns expected, {} produced", i, c.size(), u.size());
+    for (std::size_t j = 0; j < c.size(); ++j) {
+      const double cv = c[j], uv = u[j];
+      bool ok;
+      if (std::isnan(cv)) ok = std::isnan(uv);
+      else if (std::isinf(cv)) ok = uv == cv;
+      else ok = std::abs(cv - uv) <= absolute + relative * std::abs(cv);
+      if (!ok)
+        return fmt::format("{} at t = {}: expected {}, got {}", j < expected.columns.size() ? expected.columns[j] : "column",
+                           c.empty() ? 0.0 : c[0], format_value(cv), format_value(uv));
+    }
+  }
+  return {};
+}
+
+}  // namespace engraft

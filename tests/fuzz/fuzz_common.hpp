@@ -1,0 +1,64 @@
+// Shared helpers for the libFuzzer targets (docs/fuzzing.md).
+#pragma once
+
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+namespace engraft::fuzz {
+
+/// One file per process, overwritten with each input: the parsers under test read paths.
+/// Removed when the process exits normally (a crash leaves it behind in $TMPDIR).
+class InputFile {
+ public:
+  InputFile(const std::string& target, const std::string& extension) {
+    std::error_code ec;
+    auto dir = std::filesystem::temp_directory_path(ec);
+    if (ec) dir = "/tmp";
+    path_ = dir / ("engraft-fuzz-" + target + "-" + std::to_string(::getpid()) + extension);
+  }
+  ~InputFile() {
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  const std::filesystem::path& write(const std::uint8_t* data, std::size_t size) {
+    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    out.close();
+    if (!out) {
+      std::fprintf(stderr, "fuzz: cannot write %s\n", path_.c_str());
+      std::abort();
+    }
+    return path_;
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// The source tree (for fixed models and fixtures), from the build.
+inline std::filesystem::path source_dir() { return ENGRAFT_FUZZ_SOURCE_DIR; }
+
+/// Built-in models live in models/ of the source tree unless the caller says otherwise.
+inline void default_models_dir() {
+  ::setenv("ENGRAFT_MODELS_DIR", (source_dir() / "models").c_str(), /*overwrite=*/0);
+}
+
+/// A broken contract (not a crash the sanitizers see): print and abort so libFuzzer keeps the input.
+[[noreturn]] inline void finding(const char* what, std::string_view detail) {
+  std::fprintf(stderr, "\nFUZZ FINDING: %s\n%.*s\n", what, static_cast<int>(detail.size()), detail.data());
+  std::abort();
+}
+
+}  // namespace engraft::fuzz
