@@ -1,15 +1,19 @@
-// SBML commands: the SBML Test Runner's wrapper convention
+// SBML commands:
 //   engraft sbml-test-wrapper CASES_DIR CASE_ID OUT_DIR LEVEL VERSION
-// writes OUT_DIR/CASE_ID.csv. Exit codes: 0 written, 1 the solve failed, 2 the model was
-// refused (stderr "refused: ...") or the input is bad.
+//     the SBML Test Runner's wrapper convention: writes OUT_DIR/CASE_ID.csv. Exit codes: 0 written,
+//     1 the solve failed, 2 the model was refused (stderr "refused: ...") or the input is bad.
+//   engraft sbml import FILE [--out MODEL.toml]
+//     prints the imported model as an engraft model file (docs/model-format.md).
 #include <filesystem>
 #include <iostream>
+#include <string>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "engraft/formats/atomic_file.hpp"
 #include "engraft/formats/sbml.hpp"
+#include "engraft/model/compiled_model.hpp"
 
 namespace engraft::cli {
 
@@ -42,6 +46,70 @@ int test_wrapper(const WrapperOptions& o) {
   return 0;
 }
 
+// A TOML basic string.
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        else out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// SBML ids are bare TOML keys; anything else is quoted.
+std::string key(const std::string& name) {
+  const bool bare = !name.empty() && name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                                         std::string::npos;
+  return bare ? name : quoted(name);
+}
+
+void write_model_toml(std::ostream& out, const Model& m) {
+  out << "# Imported from SBML by engraft sbml import; SBML time units are read as days.\n";
+  out << "[model]\n" << "name = " << quoted(m.name) << "\nversion = " << quoted(m.version) << "\ntitle = "
+      << quoted(m.title) << "\ndescription = " << quoted(m.description) << "\n";
+  if (!m.parameters.empty()) out << "\n";
+  for (const Parameter& p : m.parameters)
+    out << "[parameters." << key(p.name) << "]\nvalue = " << fmt::format("{}", p.value) << "\nunit = \"1\"\ndescription = "
+        << quoted(p.description) << "\nsource = " << quoted(p.source) << "\n";
+  out << (m.states.empty() ? "\n[states]\n" : "\n");
+  for (const State& s : m.states)
+    out << "[states." << key(s.name) << "]\nunit = \"1\"\ninitial = " << quoted(to_string(s.initial)) << "\ndescription = "
+        << quoted(s.description) << "\n";
+  if (!m.assignments.empty()) out << "\n[assignments]\n";
+  for (const Assignment& a : m.assignments) out << key(a.name) << " = " << quoted(to_string(a.value)) << "\n";
+  out << "\n[odes]\n";
+  for (const Derivative& d : m.derivatives) out << key(d.state) << " = " << quoted(to_string(d.rate)) << "\n";
+  for (const EventRule& e : m.events) {
+    out << "\n[[events]]\nname = " << quoted(e.name) << "\ntrigger = " << quoted(to_string(e.trigger)) << "\nset = { ";
+    for (std::size_t k = 0; k < e.assignments.size(); ++k)
+      out << (k ? ", " : "") << key(e.assignments[k].first) << " = " << quoted(to_string(e.assignments[k].second));
+    out << " }\n";
+  }
+}
+
+int import_command(const std::string& file, const std::string& out) {
+  const SbmlImport imported = import_sbml_document(file);
+  CompiledModel::compile(imported.model);  // a model that does not compile is not printed as if it were fine
+  if (!imported.model.events.empty())
+    std::cerr << "engraft: note: events are exact only while no two fire together, none makes another's trigger "
+                 "true, and none with initialValue=true holds at the start (sbml-test-wrapper checks these per run)\n";
+  if (out.empty()) {
+    write_model_toml(std::cout, imported.model);
+    return 0;
+  }
+  AtomicFile file_out(out);
+  write_model_toml(file_out.stream(), imported.model);
+  file_out.commit();
+  return 0;
+}
+
 }  // namespace
 
 void add_sbml_commands(CLI::App& app, Action& action) {
@@ -54,6 +122,15 @@ void add_sbml_commands(CLI::App& app, Action& action) {
   cmd->add_option("level", o->level, "SBML Level of the file to run")->required()->check(CLI::Range(2, 3));
   cmd->add_option("version", o->version, "SBML Version of the file to run")->required()->check(CLI::Range(1, 5));
   cmd->callback([o, &action] { action = [o] { return test_wrapper(*o); }; });
+
+  auto file = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  CLI::App* sbml = app.add_subcommand("sbml", "SBML models");
+  sbml->require_subcommand(1);
+  CLI::App* import = sbml->add_subcommand("import", "Print an SBML model as an engraft model file (TOML)");
+  import->add_option("file", *file, "SBML file (Level 2 or 3)")->required();
+  import->add_option("--out", *out, "Write the model file here instead of standard output");
+  import->callback([file, out, &action] { action = [file, out] { return import_command(*file, *out); }; });
 }
 
 }  // namespace engraft::cli

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build everything and run the test suite, then (by default) rebuild with
-# ASan+UBSan in build-sanitize/ and run the tests again.
-# Usage: scripts/test.sh [--no-sanitize]   (or ENGRAFT_SKIP_SANITIZE=1)
+# ASan+UBSan in build-sanitize/ and run the tests again, then fuzz every input
+# parser for FUZZ_SECONDS (default 30) each (tests/fuzz/run-fuzz.sh, build-fuzz/).
+# Usage: scripts/test.sh [--no-sanitize] [--no-fuzz]   (or ENGRAFT_SKIP_SANITIZE=1, ENGRAFT_SKIP_FUZZ=1)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -10,11 +11,16 @@ sanitize=1
 if [[ ${ENGRAFT_SKIP_SANITIZE:-0} == 1 ]]; then
   sanitize=0
 fi
+fuzz=1
+if [[ ${ENGRAFT_SKIP_FUZZ:-0} == 1 ]]; then
+  fuzz=0
+fi
 for arg in "$@"; do
   case "$arg" in
     --no-sanitize) sanitize=0 ;;
+    --no-fuzz) fuzz=0 ;;
     -h | --help)
-      sed -n '2,4s/^# \{0,1\}//p' "$0"
+      sed -n '2,5s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *)
@@ -66,9 +72,17 @@ if [[ $sanitize == 1 ]]; then
     ctest --test-dir build-sanitize --output-on-failure -j 2 --timeout 900
 fi
 
+if [[ $fuzz == 1 ]]; then
+  echo "== fuzz (libFuzzer, ASan+UBSan, ${FUZZ_SECONDS:-30} s per target)"
+  failed_step="fuzz (tests/fuzz/run-fuzz.sh)"
+  FUZZ_SECONDS=${FUZZ_SECONDS:-30} FUZZ_JOBS=${FUZZ_JOBS:-$jobs} tests/fuzz/run-fuzz.sh
+fi
+
 failed_step=""
+fuzzed=""
+if [[ $fuzz == 1 ]]; then fuzzed=" + fuzz"; fi
 if [[ $sanitize == 1 ]]; then
-  echo "test.sh: ALL TESTS PASSED (Release + ASan/UBSan)"
+  echo "test.sh: ALL TESTS PASSED (Release + ASan/UBSan$fuzzed)"
 else
-  echo "test.sh: ALL TESTS PASSED (Release; sanitizer run skipped)"
+  echo "test.sh: ALL TESTS PASSED (Release$fuzzed; sanitizer run skipped)"
 fi

@@ -15,6 +15,9 @@ namespace engraft {
 
 namespace {
 
+// More repeats than this in one record is a mistake, not a regimen (and would exhaust memory).
+constexpr double max_doses_per_record = 1e5;
+
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
@@ -122,16 +125,22 @@ RecordSet read_nonmem_data(const std::filesystem::path& file, const CompiledMode
     subject.record_times_as_written.push_back(time);
     subject.record_times_days.push_back(time * options.days_per_time_unit);
 
+    // An integer field, checked before any conversion (a double outside int's range is UB to convert).
+    const auto integer = [&](const std::string& key, double low, double high, const std::string& expected) {
+      const double v = field(key);
+      if (!(v >= low && v <= high) || v != std::floor(v))
+        throw InputError({file, line_number, name_of(key)}, expected, fmt::format("{}", v));
+      return static_cast<int>(v);
+    };
     const double amt = field("amt");
-    const int evid = column.count("evid") ? static_cast<int>(field("evid")) : (amt > 0.0 ? 1 : 0);
-    if (evid < 0 || evid > 4) throw InputError({file, line_number, name_of("evid")}, "0, 1, 2, 3 or 4", fmt::format("{}", evid));
+    const int evid = column.count("evid") ? integer("evid", 0, 4, "0, 1, 2, 3 or 4") : (amt > 0.0 ? 1 : 0);
     if (evid == 0 || evid == 2) continue;
     Dose d;
     d.where = {file, line_number, ""};
     d.time_days = time * options.days_per_time_unit;
     d.kind = evid == 3 ? DoseKind::reset : evid == 4 ? DoseKind::reset_and_dose : DoseKind::dose;
     if (evid != 3) {
-      const int cmt = static_cast<int>(field("cmt"));
+      const int cmt = integer("cmt", 1, 1e6, "a compartment number >= 1");
       d.route = model.routes()[route_for_compartment(model, cmt, {file, line_number, name_of("cmt")})].name;
       d.amount = amt;
       if (amt < 0.0) throw InputError({file, line_number, name_of("amt")}, "an amount >= 0", fmt::format("{}", amt));
@@ -141,12 +150,8 @@ RecordSet read_nonmem_data(const std::filesystem::path& file, const CompiledMode
       else if (rate > 0.0) d.rate_per_day = rate / options.days_per_time_unit;
       else if (rate < 0.0) throw InputError({file, line_number, name_of("rate")}, "RATE >= 0, -1 or -2", fmt::format("{}", rate));
       d.interval_days = field("ii") * options.days_per_time_unit;
-      const double addl = field("addl");
-      const double ss = field("ss");
-      if (addl < 0 || addl != std::floor(addl)) throw InputError({file, line_number, name_of("addl")}, "an integer >= 0", fmt::format("{}", addl));
-      if (ss != 0 && ss != 1 && ss != 2) throw InputError({file, line_number, name_of("ss")}, "0, 1 or 2", fmt::format("{}", ss));
-      d.additional = static_cast<int>(addl);
-      d.steady_state = static_cast<int>(ss);
+      d.additional = integer("addl", 0, max_doses_per_record, fmt::format("an integer from 0 to {}", max_doses_per_record));
+      d.steady_state = integer("ss", 0, 2, "0, 1 or 2");
     }
     subject.regimen.doses.push_back(std::move(d));
   }

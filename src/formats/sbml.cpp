@@ -16,14 +16,18 @@
 // - initial values: every initial assignment, assignment rule and attribute is substituted
 //   into one expression of parameters and time (cycles are refused).
 // - function definitions are inlined; MathML maps onto Expression (csymbol time is t,
-//   avogadro 6.02214179e23, the spec's value).
-// - events: only those without delay or priority (persistence matters only with other events),
-//   whose triggers use no equality, and that cannot trigger one another: the engine fires one
-//   event per root and does not re-check triggers after an event. initialValue=true is exact
-//   while the trigger is false at the start (checked in simulate_sbml).
-// Refused (SbmlUnsupported): algebraic rules, fast reactions, delay and rateOf csymbols,
-// event delays and priorities, flux balance (fbc), reactions without kinetic laws, values
-// that SBML leaves undefined, and MathML without an exact mapping.
+//   avogadro 6.02214179e23, the spec's value); rateOf(x) is x's rate rule, its species' reaction
+//   terms (over the size for a concentration) or 0 for values only events change.
+// - events without delay. The engine fires one event per root and does not re-check triggers
+//   after an event, so: events with the same trigger are merged when their order cannot matter;
+//   simulate_sbml refuses a run where triggers rise together, where an event makes another's
+//   trigger true (cascade), or where priorities would order events firing together at the start.
+//   Priorities and persistence only matter among events that fire together, so they are exact
+//   otherwise. initialValue=true is exact while the trigger is false at the start (checked).
+// Refused (SbmlUnsupported): algebraic rules, fast reactions, the delay csymbol, event delays,
+// equality in triggers, flux balance (fbc), reactions without kinetic laws, rateOf of an
+// assignment-rule variable, values that SBML leaves undefined, and MathML without an exact
+// mapping (factorial of a variable).
 #include "engraft/formats/sbml.hpp"
 
 #include <algorithm>
@@ -65,8 +69,10 @@ constexpr char raw_rate_prefix = '$';     // "$id": rateOf(id), expanded once th
 
 // NaN is 0/0 computed at run time: a NaN constant would be merged with another constant by the
 // compiler's constant table (std::map keyed by double, where NaN compares equivalent to all).
+// Infinities are +-1/0, so that every expression prints as text the model-file parser reads.
 Expression number(double v) {
   if (std::isnan(v)) return Expression::apply(Op::divide, {Expression::number(0.0), Expression::number(0.0)});
+  if (std::isinf(v)) return Expression::apply(Op::divide, {Expression::number(v > 0 ? 1.0 : -1.0), Expression::number(0.0)});
   return Expression::number(v);
 }
 Expression symbol(std::string name) { return Expression::symbol(std::move(name)); }
@@ -89,12 +95,15 @@ Expression divide(Expression a, Expression b) {
 }
 Expression truth(const Expression& e) { return apply(Op::not_equal, {e, number(0.0)}); }
 
-Expression substitute(const Expression& e, const std::function<Expression(const std::string&)>& replace) {
+// `visit` is called once per node (the importer's budget against inputs that explode).
+Expression substitute(const Expression& e, const std::function<Expression(const std::string&)>& replace,
+                      const std::function<void()>& visit) {
+  visit();
   if (e.op() == Op::symbol) return replace(e.name());
   if (e.args().empty()) return e;
   std::vector<Expression> args;
   args.reserve(e.args().size());
-  for (const Expression& a : e.args()) args.push_back(substitute(a, replace));
+  for (const Expression& a : e.args()) args.push_back(substitute(a, replace, visit));
   return apply(e.op(), std::move(args));
 }
 
@@ -262,8 +271,26 @@ class Importer {
     }
   }
 
+  // Inputs that would exhaust the stack or the memory (deep nesting, function definitions that
+  // call each other twice per level, long chains of initial values) are refused.
+  static constexpr std::size_t work_limit = 2'000'000, nesting_limit = 2000;
+  void spend(const ::SBase* element) {
+    if (++work_ > work_limit) refuse(element, "model too large to expand (function definitions or initial values)");
+  }
+  struct Nesting {
+    explicit Nesting(Importer& importer, const ::SBase* element) : self(importer) {
+      if (++self.nesting_ > nesting_limit) self.refuse(element, "MathML nested too deeply");
+    }
+    ~Nesting() { --self.nesting_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+    Importer& self;
+  };
+
   Expression convert(const ::ASTNode* node, const MathContext& c) {
     if (!node) refuse(c.element, "missing MathML");
+    spend(c.element);
+    const Nesting nesting(*this, c.element);
     const auto arg = [&](unsigned i) { return convert(node->getChild(i), c); };
     const unsigned n = node->getNumChildren();
     const auto need = [&](unsigned count) {
@@ -711,7 +738,7 @@ class Importer {
     return symbol(e.name);
   }
   Expression dynamic(const Expression& raw, const ::SBase* element) {
-    return substitute(raw, [&](const std::string& id) { return dynamic_symbol(id, element); });
+    return substitute(raw, [&](const std::string& id) { return dynamic_symbol(id, element); }, [&] { spend(element); });
   }
 
   // rateOf(id) as raw math (SBML ids): a rate rule, a species' reactions, or 0 for values that
@@ -756,7 +783,7 @@ class Importer {
       if (!id.empty() && id[0] == raw_rate_prefix) return initial(rate_of(id.substr(1), element), element);
       entity(id, element);
       return initial_value(id);
-    });
+    }, [&] { spend(element); });
   }
 
   // The value of an id at the start, in its own units (a species: as its symbol reads).
@@ -764,6 +791,7 @@ class Importer {
     if (const auto it = initial_cache_.find(id); it != initial_cache_.end()) return it->second;
     Entity& e = entities_.at(id);
     if (!in_progress_.insert(id).second) refuse(e.element, "cyclic initial values");
+    const Nesting nesting(*this, e.element);
     Expression value;
     if (e.kind == SbmlSymbol::Kind::reaction) {
       value = initial(*e.kinetic_law, e.element);
@@ -919,18 +947,19 @@ class Importer {
     std::set<std::string> targets;  // engraft names
     std::set<std::string> reads;    // what the assigned values read, through assignments
     bool initially_true = true;
+    bool persistent = true;  // matters only among events that fire together
   };
 
-  PendingEvent pending_event(const ::Event* ev, std::size_t index, unsigned live_events) {
+  PendingEvent pending_event(const ::Event* ev, std::size_t index) {
     const ::Trigger* trigger = ev->getTrigger();
     if (ev->isSetDelay()) refuse(ev, "event delay");
     // A priority orders events that fire together; simulate_sbml refuses a run where two interacting
     // events do, so it is never needed otherwise.
     if (ev->isSetPriority() && ev->getPriority()->isSetMath()) out_.events_have_priorities = true;
-    if (level_ >= 3 && !trigger->getPersistent() && live_events > 1) refuse(ev, "non-persistent event among several events");
     PendingEvent p;
     p.event = ev;
     p.initially_true = level_ < 3 || trigger->getInitialValue();
+    p.persistent = level_ < 3 || trigger->getPersistent();
     EventRule& rule = p.rule;
     rule.name = ev->isSetId() ? ev->getId() : fmt::format("event{}", index + 1);
     rule.where = where(ev);
@@ -983,11 +1012,6 @@ class Importer {
   }
 
   void build_events() {
-    unsigned live = 0;
-    for (unsigned i = 0; i < sbml_.getNumEvents(); ++i) {
-      const ::Trigger* trigger = sbml_.getEvent(i)->getTrigger();
-      if (trigger && trigger->isSetMath()) ++live;
-    }
     // Events with the same trigger fire together. Without priorities SBML leaves their order
     // open, so they are one event exactly when none touches what another assigns or reads.
     std::vector<PendingEvent> events;
@@ -995,7 +1019,7 @@ class Importer {
     for (unsigned i = 0; i < sbml_.getNumEvents(); ++i) {
       const ::Event* ev = sbml_.getEvent(i);
       if (!ev->getTrigger() || !ev->getTrigger()->isSetMath()) continue;  // an event without a trigger never fires
-      PendingEvent p = pending_event(ev, i, live);
+      PendingEvent p = pending_event(ev, i);
       const std::string key = to_string(p.rule.trigger) + (p.initially_true ? "|1" : "|0");
       const auto [it, first] = by_trigger.try_emplace(key, events.size());
       if (first) {
@@ -1011,6 +1035,16 @@ class Importer {
         if (p.reads.count(name))
           refuse(ev, "simultaneous events that interact",
                  fmt::format("it fires with {} and reads '{}', which that event assigns", merged.rule.name, name));
+      // A non-persistent event is cancelled when one before it makes the (shared) trigger false.
+      if (!merged.persistent || !p.persistent) {
+        const std::set<std::string> trigger_reads = closure(p.rule.trigger);
+        for (const std::string& name : trigger_reads)
+          if (merged.targets.count(name) || p.targets.count(name))
+            refuse(ev, "simultaneous events that interact",
+                   fmt::format("it fires with {}, one is not persistent and '{}' changes their trigger: the order decides",
+                               merged.rule.name, name));
+      }
+      merged.persistent = merged.persistent && p.persistent;
       merged.rule.name += "+" + p.rule.name;
       merged.rule.assignments.insert(merged.rule.assignments.end(), p.rule.assignments.begin(), p.rule.assignments.end());
       merged.targets.insert(p.targets.begin(), p.targets.end());
@@ -1028,6 +1062,7 @@ class Importer {
     for (PendingEvent& p : events) {
       if (p.initially_true) out_.events_initially_true.push_back(out_.model.events.size());
       out_.event_targets.push_back(p.targets);
+      out_.events_persistent.push_back(p.persistent);
       out_.event_reads.push_back(p.reads);
       out_.event_ids.push_back(p.rule.name);
       out_.model.events.push_back(std::move(p.rule));
@@ -1049,13 +1084,13 @@ class Importer {
         if (e.kind == SbmlSymbol::Kind::species) {
           s.has_only_substance_units = e.amount_units;
           const Entity& c = entities_.at(e.compartment);
-          if (e.amount_state) {
+          // Without a size (a 0-D compartment) a species has no concentration: it reads as its amount.
+          if (e.amount_units) {
+            s.amount = e.amount_state ? symbol(e.name) : s.value;
+            s.concentration = c.rep == Rep::undefined ? s.amount : divide(s.amount, dynamic_symbol(c.id, e.element));
+          } else if (e.amount_state) {
             s.amount = symbol(e.name);
-            if (c.rep != Rep::undefined && !c.zero_dimensional) s.concentration = divide(symbol(e.name), dynamic_symbol(c.id, e.element));
-            else s.concentration = s.amount;
-          } else if (e.amount_units) {
-            s.amount = s.value;
-            s.concentration = c.zero_dimensional || c.rep == Rep::undefined ? s.value : divide(s.value, dynamic_symbol(c.id, e.element));
+            s.concentration = s.value;
           } else {
             s.concentration = s.value;
             s.amount = times(s.value, dynamic_symbol(c.id, e.element));
@@ -1080,6 +1115,7 @@ class Importer {
   std::vector<engraft::Parameter> local_parameters_;
   std::map<std::string, Expression> initial_cache_;
   std::set<std::string> in_progress_;
+  std::size_t work_ = 0, nesting_ = 0;
 };
 
 SbmlImport import_read(ReadDocument read) {
@@ -1285,8 +1321,10 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
         holds[j] = now;
       }
     }
+    // A persistent event whose trigger held at the start fires even when an earlier one makes it
+    // false; the engine skips it. (A non-persistent one is rightly cancelled, in document order.)
     for (std::size_t j = 0; j < n_events; ++j)
-      if (at_start[j] && !fired[j])
+      if (at_start[j] && !fired[j] && (imported.events_persistent[j] || imported.events_have_priorities))
         return unsupported("event cascade", j, "an earlier event at the start made this trigger false before it fired");
     // Events firing together in the engine's (document) order: exact unless priorities order them
     // and the order matters.

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <tuple>
 
@@ -33,12 +36,62 @@ std::size_t distance(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
+// toml11 recurses once per nested array or inline table and trusts its input to be UTF-8;
+// fuzzing found a stack overflow on deep nesting and a crash on invalid UTF-8. Both are
+// refused here, before toml11 sees the text.
+static void check_before_parsing(const std::string& text, const std::filesystem::path& file) {
+  constexpr int max_nesting = 32;
+  int line = 1, depth = 0;
+  enum class In { code, comment, basic, literal, multi_basic, multi_literal } in = In::code;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {  // a UTF-8 sequence: lead byte, then 1-3 continuation bytes
+      const int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+      bool valid = extra > 0 && c != 0xC0 && c != 0xC1 && c <= 0xF4 && i + static_cast<std::size_t>(extra) < text.size();
+      for (int k = 1; valid && k <= extra; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+      if (!valid) throw InputError({file, line, ""}, "UTF-8 text", "an invalid byte sequence");
+      i += static_cast<std::size_t>(extra);
+      continue;
+    }
+    const auto starts = [&](const char* token) { return text.compare(i, std::strlen(token), token) == 0; };
+    if (c == '\n') {
+      ++line;
+      if (in == In::comment || in == In::basic || in == In::literal) in = In::code;
+      continue;
+    }
+    switch (in) {
+      case In::comment: break;
+      case In::basic: if (c == '\\') ++i; else if (c == '"') in = In::code; break;
+      case In::literal: if (c == '\'') in = In::code; break;
+      case In::multi_basic: if (c == '\\') ++i; else if (starts("\"\"\"")) in = In::code, i += 2; break;
+      case In::multi_literal: if (starts("\'\'\'")) in = In::code, i += 2; break;
+      case In::code:
+        if (c == '#') in = In::comment;
+        else if (starts("\"\"\"")) in = In::multi_basic, i += 2;
+        else if (starts("\'\'\'")) in = In::multi_literal, i += 2;
+        else if (c == '"') in = In::basic;
+        else if (c == '\'') in = In::literal;
+        else if (c == '[' || c == '{') {
+          if (++depth > max_nesting)
+            throw InputError({file, line, ""}, fmt::format("arrays and tables nested at most {} deep", max_nesting), "deeper");
+        } else if (c == ']' || c == '}') {
+          depth = std::max(0, depth - 1);
+        }
+        break;
+    }
+  }
+}
+
 std::pair<toml::value, std::filesystem::path> TomlNode::parse_file(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     throw InputError({file, 0, ""}, "an existing, readable file", "no such file");
+  std::ifstream in(file, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  check_before_parsing(text, file);
   try {
-    return {toml::parse(file.string()), file};
+    std::istringstream stream(text);
+    return {toml::parse(stream, file.string()), file};
   } catch (const toml::syntax_error& e) {
     int line = 0;
     if (!e.location().file_name().empty()) line = static_cast<int>(e.location().line());

@@ -94,7 +94,9 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& expected, const std::string& got) const {
-    throw InputError(where_, expected, fmt::format("'{}' at column {} of \"{}\"", got, pos_ + 1, text_));
+    const std::string_view shown = text_.size() > 80 ? text_.substr(0, 77) : text_;
+    throw InputError(where_, expected,
+                     fmt::format("'{}' at column {} of \"{}{}\"", got, pos_ + 1, shown, text_.size() > 80 ? "..." : ""));
   }
 
   void skip_space() {
@@ -130,7 +132,18 @@ class Parser {
     return std::nullopt;
   }
 
+  // Nesting is bounded so that hostile input cannot exhaust the stack (found by fuzzing).
+  static constexpr int max_depth = 200;
+  struct DepthGuard {
+    Parser& parser;
+    explicit DepthGuard(Parser& p) : parser(p) {
+      if (++parser.depth_ > max_depth) parser.fail(fmt::format("at most {} levels of nesting", max_depth), "deeper");
+    }
+    ~DepthGuard() { --parser.depth_; }
+  };
+
   Expression parse_binary(int min_precedence) {
+    const DepthGuard guard(*this);
     Expression lhs = parse_unary();
     while (true) {
       auto binary = peek_binary();
@@ -143,6 +156,7 @@ class Parser {
   }
 
   Expression parse_unary() {
+    const DepthGuard guard(*this);
     if (accept("-")) return Expression::apply(Op::negate, {parse_binary(7)});
     if (accept("+")) return parse_binary(7);
     if (accept("!")) return Expression::apply(Op::logical_not, {parse_binary(7)});
@@ -169,6 +183,7 @@ class Parser {
     char* end = nullptr;
     const double value = std::strtod(rest.c_str(), &end);
     if (end == rest.c_str()) fail("a number", rest.substr(0, 1));
+    if (!std::isfinite(value)) fail("a finite number", rest.substr(0, static_cast<std::size_t>(end - rest.c_str())));
     pos_ += static_cast<std::size_t>(end - rest.c_str());
     if (pos_ < text_.size() && (std::isalpha(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_'))
       fail("an operator after the number", std::string(1, text_[pos_]));
@@ -228,6 +243,7 @@ class Parser {
   std::string_view text_;
   const SourceLocation& where_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 int precedence_of(Op op) {

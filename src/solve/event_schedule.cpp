@@ -8,6 +8,9 @@
 namespace engraft {
 
 namespace {
+// A regimen with more administrations than this in one run is a mistake (and would exhaust memory).
+constexpr std::size_t max_administrations = 1000000;
+
 void require_finite_nonnegative(double value, const Dose& dose, const char* field) {
   if (!std::isfinite(value) || value < 0.0) {
     SourceLocation where = dose.where;
@@ -47,6 +50,9 @@ EventSchedule EventSchedule::build(const CompiledModel& model, const Regimen& re
     for (int k = 0; k <= dose.additional; ++k) {
       const double start = dose.time_days + k * dose.interval_days;
       if (start > t_end_days) break;
+      if (schedule.instances_.size() >= max_administrations)
+        throw InputError(dose.where, fmt::format("at most {} administrations before the end of the run", max_administrations),
+                         "more", "check interval and additional");
       DoseInstance instance{start, route, dose.amount, dose.duration_days, dose.rate_per_day, dose.interval_days,
                             k == 0 ? dose.kind : DoseKind::dose, dose.rate_mode, k == 0 ? dose.steady_state : 0};
       schedule.instances_.push_back(instance);

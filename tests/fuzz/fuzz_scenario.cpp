@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <typeinfo>
 
 #include "engraft/core/error.hpp"
@@ -33,6 +34,21 @@ const Models& builtin_models() {
   return models;
 }
 
+// The model a scenario names (`model = "NAME"` on a line of its own), found by a plain scan rather
+// than a second TOML parse (which would halve the executions per second).
+std::string named_model(std::string_view text) {
+  for (std::size_t at = text.find("model"); at != std::string_view::npos; at = text.find("model", at + 5)) {
+    if (at > 0 && text[at - 1] != '\n' && text[at - 1] != ' ') continue;
+    std::size_t i = text.find_first_not_of(" \t", at + 5);
+    if (i == std::string_view::npos || text[i] != '=') continue;
+    i = text.find_first_not_of(" \t", i + 1);
+    if (i == std::string_view::npos || text[i] != '"') continue;
+    const std::size_t end = text.find('"', i + 1);
+    if (end != std::string_view::npos) return std::string(text.substr(i + 1, end - i - 1));
+  }
+  return {};
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -41,19 +57,18 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (engraft::fuzz::avoid_known() && !engraft::fuzz::toml_clear_of_known(data, size)) return 0;
   static engraft::fuzz::InputFile file("scenario", ".toml");
   const auto& path = file.write(data, size);
   const Models& models = builtin_models();
   const engraft::CompiledModel* model = models.at("autologous_transplant").get();
-  try {
-    const auto it = models.find(engraft::scenario_model(path).name_or_path);
-    if (it != models.end()) model = it->second.get();
-  } catch (const engraft::InputError&) {
-  } catch (const std::exception& e) {
-    engraft::fuzz::finding("uncaught exception from scenario_model", typeid(e).name() + std::string(": ") + e.what());
-  }
+  const auto it = models.find(named_model(std::string_view(reinterpret_cast<const char*>(data), size)));
+  if (it != models.end()) model = it->second.get();
   try {
     const engraft::Scenario scenario = engraft::read_scenario(path, *model);
+    if (engraft::fuzz::avoid_known() && engraft::fuzz::dose_instances(scenario.regimen, scenario.end_day) >
+                                            engraft::fuzz::known_dose_instance_limit)
+      return 0;
     (void)engraft::EventSchedule::build(*model, scenario.regimen, scenario.end_day);
   } catch (const engraft::InputError&) {
   } catch (const std::exception& e) {

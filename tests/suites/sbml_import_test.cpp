@@ -140,6 +140,23 @@ TEST(SbmlImport, RefusesWhatItCannotSimulateExactly) {
             "event delay");
 }
 
+TEST(SbmlImport, ExplodingInputsAreRefusedNotExpanded) {
+  // f_k(x) = f_{k-1}(x) + f_{k-1}(x): 2^40 nodes when inlined.
+  std::string functions = std::string("<listOfFunctionDefinitions><functionDefinition id=\"f0\">") + mathml +
+                          "<lambda><bvar><ci>x</ci></bvar><ci>x</ci></lambda></math></functionDefinition>";
+  for (int k = 1; k <= 40; ++k)
+    functions += "<functionDefinition id=\"f" + std::to_string(k) + "\">" + mathml +
+                 "<lambda><bvar><ci>x</ci></bvar><apply><plus/><apply><ci>f" + std::to_string(k - 1) +
+                 "</ci><ci>x</ci></apply><apply><ci>f" + std::to_string(k - 1) + "</ci><ci>x</ci></apply></apply></lambda></math></functionDefinition>";
+  functions += "</listOfFunctionDefinitions>";
+  try {
+    import_sbml_string(rule_document("<apply><ci>f40</ci><ci>x</ci></apply>", functions));
+    ADD_FAILURE() << "accepted";
+  } catch (const SbmlUnsupported& e) {
+    EXPECT_EQ(e.construct(), "model too large to expand (function definitions or initial values)");
+  }
+}
+
 TEST(SbmlImport, InvalidXmlIsAnInputError) {
   EXPECT_THROW(import_sbml_string("<sbml><model"), InputError);
 }

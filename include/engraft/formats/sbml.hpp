@@ -39,7 +39,7 @@ struct SbmlSymbol {
   enum class Kind { compartment, species, parameter, reaction, species_reference };
   Kind kind = Kind::parameter;
   Expression value;          // what the id means in SBML math (a species: its concentration, or its
-                             // amount when it has only substance units or lives in a 0-D compartment)
+                             // amount when it has only substance units or its compartment has no size)
   Expression amount;         // species only
   Expression concentration;  // species only
   bool has_only_substance_units = false;  // species only
@@ -62,6 +62,7 @@ struct SbmlImport {
   /// Some event has a priority. Priorities only order events that fire together, which
   /// simulate_sbml refuses when the order matters.
   bool events_have_priorities = false;
+  std::vector<bool> events_persistent;  // per model.events entry (Level 2: all persistent)
   int level = 0, version = 0;
 };
 
@@ -71,7 +72,9 @@ struct SbmlImport {
 SbmlImport import_sbml_document(const std::filesystem::path& file);
 /// The same from text in memory; `name` stands for the file in messages.
 SbmlImport import_sbml_string(std::string_view xml, const std::string& name = "<sbml>");
-/// The model alone: time is SBML's unitless time, read as days.
+/// The model alone: time is SBML's unitless time, read as days. Caution: with events, some
+/// exactness checks need a run (initialValue, cascades, events firing together); simulate_sbml
+/// does them, a caller that solves this Model directly must do them itself (see SbmlImport).
 Model import_sbml(const std::filesystem::path& file);
 
 // ---- The SBML semantic test suite (cases/NNNNN/NNNNN-settings.txt, -results.csv) ----
