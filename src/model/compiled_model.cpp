@@ -1,6 +1,7 @@
 #include "engraft/model/compiled_model.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -176,10 +177,12 @@ class ModelCompiler {
   std::uint32_t allocate() { return static_cast<std::uint32_t>(next_register_++); }
 
   std::uint32_t constant(double value) {
-    const auto it = constants_.find(value);
+    // Keyed by bit pattern: NaN must not compare equal to every other constant.
+    const auto key = std::bit_cast<std::uint64_t>(value);
+    const auto it = constants_.find(key);
     if (it != constants_.end()) return it->second;
     const std::uint32_t r = allocate();
-    constants_.emplace(value, r);
+    constants_.emplace(key, r);
     out_.constants_.emplace_back(r, value);
     return r;
   }
@@ -229,8 +232,17 @@ class ModelCompiler {
 
   // A sub-expression of parameters alone inside a per-step program is computed once per
   // subject by the derive program instead.
+  // A key that tells numbers from symbols (a symbol may be called "inf" or "nan").
+  static std::string structural_key(const Expression& e) {
+    if (e.op() == Op::number) return fmt::format("#{:x}", std::bit_cast<std::uint64_t>(e.value()));
+    if (e.op() == Op::symbol) return "$" + e.name();
+    std::string key = fmt::format("({}", static_cast<int>(e.op()));
+    for (const Expression& arg : e.args()) key += " " + structural_key(arg);
+    return key + ")";
+  }
+
   std::uint32_t hoisted(const Expression& e) {
-    const std::string key = to_string(e);
+    const std::string key = structural_key(e);
     if (const auto it = hoisted_.find(key); it != hoisted_.end()) return it->second;
     const std::uint32_t reg = emit(e, *out_.derive_);
     hoisted_.emplace(key, reg);
@@ -519,7 +531,7 @@ class ModelCompiler {
   std::vector<bool> dynamic_;                     // depends on t or states
   std::vector<std::uint32_t> assignment_register_;
   std::vector<const Derivative*> derivative_of_;
-  std::map<double, std::uint32_t> constants_;
+  std::map<std::uint64_t, std::uint32_t> constants_;
   std::map<const Program*, std::map<std::tuple<OpCode, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t>> value_numbers_;
   std::map<std::string, std::uint32_t> hoisted_;
   std::set<std::uint32_t> temporaries_;

@@ -109,3 +109,28 @@ TEST(CompiledModel, RejectsBrokenModels) {
 
 }  // namespace
 }  // namespace engraft
+
+namespace engraft {
+namespace {
+
+// Constants are pooled by bit pattern: NaN (a piecewise without otherwise) must not
+// stand for, or be stood for by, another constant.
+TEST(CompiledModel, NanConstantKeepsItsOwnRegister) {
+  Model m;
+  m.name = "nan";
+  m.states.push_back(State{"x", "1", "", Expression::number(2.0), {}});
+  m.derivatives.push_back(Derivative{"x", parse_expression("piecewise(3, t < 0) + 0 * x", {}), {}});
+  m.observables.push_back(Observable{"y", parse_expression("x + 7", {}), "1", "", {}});
+  const auto model = CompiledModel::compile(m);
+  Workspace w = model->make_workspace();
+  model->load_parameters({}, w);
+  const double x = 2.0;
+  double ydot = 0.0, y = 0.0;
+  model->rhs(1.0, &x, &ydot, w);
+  model->observe(1.0, &x, &y, w);
+  EXPECT_TRUE(std::isnan(ydot));
+  EXPECT_EQ(y, 9.0);
+}
+
+}  // namespace
+}  // namespace engraft
