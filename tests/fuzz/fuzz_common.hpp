@@ -3,8 +3,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -13,8 +11,6 @@
 #include <fstream>
 #include <string>
 #include <string_view>
-
-#include "engraft/solve/regimen.hpp"
 
 namespace engraft::fuzz {
 
@@ -79,20 +75,12 @@ inline bool avoid_known() {
   return on;
 }
 
-/// F1 (toml11 heap-buffer-overflow on invalid UTF-8) and F2 (toml11 stack overflow on deep
-/// nesting): whether a TOML input is clear of both.
-inline bool toml_clear_of_known(const std::uint8_t* d, std::size_t n) {
-  int depth = 0, max_depth = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+/// F1b (toml11 heap-buffer-overflow on UTF-8 that engraft's pre-check lets through): whether
+/// the input is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+inline bool valid_utf8(const std::uint8_t* d, std::size_t n) {
+  for (std::size_t i = 0; i < n;) {
     const std::uint8_t c = d[i];
-    depth += (c == '[' || c == '{') - (c == ']' || c == '}');
-    if (depth < 0) depth = 0;
-    if (depth > max_depth) max_depth = depth;
-  }
-  if (max_depth > 256) return false;
-  for (std::size_t i = 0; i < n;) {  // UTF-8: no overlong forms, no surrogates, <= U+10FFFF
-    const std::uint8_t c = d[i];
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
     if (len == 0 || i + len > n) return false;
     std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
     for (std::size_t k = 1; k < len; ++k) {
@@ -105,19 +93,5 @@ inline bool toml_clear_of_known(const std::uint8_t* d, std::size_t n) {
   }
   return true;
 }
-
-/// F6 (unbounded dose expansion in EventSchedule::build): the number of dose instances a regimen
-/// expands to before `t_end_days`, counted without expanding it.
-inline double dose_instances(const Regimen& regimen, double t_end_days) {
-  double n = 0.0;
-  for (const Dose& d : regimen.doses) {
-    double k = static_cast<double>(d.additional) + 1.0;
-    if (d.interval_days > 0.0 && t_end_days >= d.time_days)
-      k = std::min(k, std::floor((t_end_days - d.time_days) / d.interval_days) + 1.0);
-    n += k;
-  }
-  return n;
-}
-constexpr double known_dose_instance_limit = 1e6;
 
 }  // namespace engraft::fuzz

@@ -16,13 +16,6 @@
 
 namespace {
 
-bool all_finite(const engraft::Expression& e) {
-  if (e.op() == engraft::Op::number) return std::isfinite(e.value());
-  for (const auto& a : e.args())
-    if (!all_finite(a)) return false;
-  return true;
-}
-
 bool same_tree(const engraft::Expression& a, const engraft::Expression& b) {
   if (a.op() != b.op()) return false;
   if (a.op() == engraft::Op::number)
@@ -52,11 +45,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     reparsed = engraft::parse_expression(printed, engraft::SourceLocation{});
   } catch (const std::exception& ex) {
+    // F9: the parser's depth limit counts the parentheses that to_string adds.
+    if (engraft::fuzz::avoid_known() && std::string_view(ex.what()).find("levels of nesting") != std::string_view::npos)
+      return 0;
     engraft::fuzz::finding("to_string output does not parse", "input:   " + std::string(text) +
                                                                    "\nprinted: " + printed + "\nerror:   " + ex.what());
   }
-  const bool known = engraft::fuzz::avoid_known() && !all_finite(e);  // F4: 1e999 prints as "inf"
-  if (!known && !same_tree(e, reparsed))
+  if (!same_tree(e, reparsed))
     engraft::fuzz::finding("to_string output parses to a different tree",
                            "input:     " + std::string(text) + "\nprinted:   " + printed +
                                "\nreprinted: " + engraft::to_string(reparsed));
