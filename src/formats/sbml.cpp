@@ -273,7 +273,7 @@ class Importer {
 
   // Inputs that would exhaust the stack or the memory (deep nesting, function definitions that
   // call each other twice per level, long chains of initial values) are refused.
-  static constexpr std::size_t work_limit = 2'000'000, nesting_limit = 2000;
+  static constexpr std::size_t work_limit = 2'000'000, nesting_limit = 400;  // F8: ASan frames are large
   void spend(const ::SBase* element) {
     if (++work_ > work_limit) refuse(element, "model too large to expand (function definitions or initial values)");
   }
@@ -506,7 +506,10 @@ class Importer {
   Expression math_of(const ::ASTNode* math, const ::SBase* element,
                      const std::map<std::string, std::string>* locals = nullptr) {
     MathContext c{element, nullptr, locals, 0};
-    return convert(math, c);
+    Expression e = convert(math, c);
+    // The engine walks expressions recursively: an n-ary sum folds into a deep tree.
+    if (e.depth() > 500) refuse(element, "MathML expression more than 500 operations deep");
+    return e;
   }
 
   // ---- entities ----

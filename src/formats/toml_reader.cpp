@@ -40,15 +40,24 @@ std::size_t distance(const std::string& a, const std::string& b) {
 // fuzzing found a stack overflow on deep nesting and a crash on invalid UTF-8. Both are
 // refused here, before toml11 sees the text.
 static void check_before_parsing(const std::string& text, const std::filesystem::path& file) {
-  constexpr int max_nesting = 32;
-  int line = 1, depth = 0;
+  constexpr int max_nesting = 32, max_key_parts = 32;
+  int line = 1, depth = 0, key_dots = 0;
+  bool in_key = true;  // at the start of a line, after '{' or ',': where a (dotted) key may stand
   enum class In { code, comment, basic, literal, multi_basic, multi_literal } in = In::code;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {  // a UTF-8 sequence: lead byte, then 1-3 continuation bytes
+      // Well-formed UTF-8 only (Unicode 15, table 3-7): no overlong forms, surrogates or code
+      // points above U+10FFFF, all of which toml11 mishandles (F1, F1b).
       const int extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-      bool valid = extra > 0 && c != 0xC0 && c != 0xC1 && c <= 0xF4 && i + static_cast<std::size_t>(extra) < text.size();
-      for (int k = 1; valid && k <= extra; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+      bool valid = extra > 0 && c >= 0xC2 && c <= 0xF4 && i + static_cast<std::size_t>(extra) < text.size();
+      if (valid) {
+        const unsigned char second = static_cast<unsigned char>(text[i + 1]);
+        const unsigned char low = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+        const unsigned char high = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        valid = second >= low && second <= high;
+      }
+      for (int k = 2; valid && k <= extra; ++k) valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
       if (!valid) throw InputError({file, line, ""}, "UTF-8 text", "an invalid byte sequence");
       i += static_cast<std::size_t>(extra);
       continue;
@@ -56,6 +65,7 @@ static void check_before_parsing(const std::string& text, const std::filesystem:
     const auto starts = [&](const char* token) { return text.compare(i, std::strlen(token), token) == 0; };
     if (c == '\n') {
       ++line;
+      in_key = true, key_dots = 0;
       if (in == In::comment || in == In::basic || in == In::literal) in = In::code;
       continue;
     }
@@ -71,7 +81,11 @@ static void check_before_parsing(const std::string& text, const std::filesystem:
         else if (starts("\'\'\'")) in = In::multi_literal, i += 2;
         else if (c == '"') in = In::basic;
         else if (c == '\'') in = In::literal;
-        else if (c == '[' || c == '{') {
+        else if (c == '=') in_key = false;
+        else if (c == '{' || c == ',') in_key = true, key_dots = 0;
+        else if (c == '.' && in_key && ++key_dots >= max_key_parts)  // toml11 nests a table per part (F7)
+          throw InputError({file, line, ""}, fmt::format("keys of at most {} dotted parts", max_key_parts), "more");
+        if (c == '[' || c == '{') {
           if (++depth > max_nesting)
             throw InputError({file, line, ""}, fmt::format("arrays and tables nested at most {} deep", max_nesting), "deeper");
         } else if (c == ']' || c == '}') {

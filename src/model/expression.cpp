@@ -17,6 +17,7 @@ struct Expression::Node {
   double value = 0.0;
   std::string name;
   std::vector<Expression> args;
+  std::size_t depth = 1;  // longest path to a leaf, so that deep trees are refused at parse time
 };
 
 Expression Expression::number(double value) {
@@ -36,10 +37,12 @@ Expression Expression::apply(Op op, std::vector<Expression> args) {
   auto node = std::make_shared<Node>();
   node->op = op;
   node->args = std::move(args);
+  for (const Expression& a : node->args) node->depth = std::max(node->depth, a.depth() + 1);
   return Expression(std::move(node));
 }
 
 Op Expression::op() const { return node_ ? node_->op : Op::number; }
+std::size_t Expression::depth() const { return node_ ? node_->depth : 1; }
 double Expression::value() const { return node_ ? node_->value : 0.0; }
 const std::string& Expression::name() const {
   static const std::string empty;
@@ -132,8 +135,18 @@ class Parser {
     return std::nullopt;
   }
 
-  // Nesting is bounded so that hostile input cannot exhaust the stack (found by fuzzing).
-  static constexpr int max_depth = 200;
+  // Trees are bounded in depth so that hostile input cannot exhaust the stack of any of the
+  // recursive walks (found by fuzzing: deep parentheses, F3; long flat chains, F10). The
+  // parser's own recursion is bounded more loosely, so that to_string's output, which adds
+  // parentheses, always parses back (F9).
+  static constexpr std::size_t max_tree_depth = 500;
+  static constexpr int max_depth = 4 * static_cast<int>(max_tree_depth);
+
+  Expression bounded(Expression e) {
+    if (e.depth() > max_tree_depth)
+      fail(fmt::format("an expression at most {} operations deep (split it into assignments)", max_tree_depth), "deeper");
+    return e;
+  }
   struct DepthGuard {
     Parser& parser;
     explicit DepthGuard(Parser& p) : parser(p) {
@@ -151,15 +164,15 @@ class Parser {
       pos_ += binary->token.size();
       const int next = binary->op == Op::power ? binary->precedence : binary->precedence + 1;
       Expression rhs = parse_binary(next);
-      lhs = Expression::apply(binary->op, {lhs, rhs});
+      lhs = bounded(Expression::apply(binary->op, {lhs, rhs}));
     }
   }
 
   Expression parse_unary() {
     const DepthGuard guard(*this);
-    if (accept("-")) return Expression::apply(Op::negate, {parse_binary(7)});
+    if (accept("-")) return bounded(Expression::apply(Op::negate, {parse_binary(7)}));
     if (accept("+")) return parse_binary(7);
-    if (accept("!")) return Expression::apply(Op::logical_not, {parse_binary(7)});
+    if (accept("!")) return bounded(Expression::apply(Op::logical_not, {parse_binary(7)}));
     return parse_primary();
   }
 
@@ -208,7 +221,7 @@ class Parser {
       while (accept(","));
       if (!accept(")")) fail("',' or ')'", pos_ < text_.size() ? std::string(1, text_[pos_]) : "end of expression");
     }
-    return make_call(name, std::move(args));
+    return bounded(make_call(name, std::move(args)));
   }
 
   Expression make_call(const std::string& name, std::vector<Expression> args) {

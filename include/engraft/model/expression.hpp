@@ -38,6 +38,7 @@ class Expression {
   const std::vector<Expression>& args() const;
 
   bool is_number() const { return op() == Op::number; }
+  std::size_t depth() const;                      // 1 for a leaf
   bool is_relational() const;                     // <, <=, >, >=, ==, !=
 
  private:
