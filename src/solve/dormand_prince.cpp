@@ -28,6 +28,8 @@ constexpr double d1 = -12715105075.0 / 11282082432.0, d3 = 87487479700.0 / 32700
 constexpr double safety = 0.9, beta = 0.04, expo1 = 0.2 - beta * 0.75;
 constexpr double grow_max = 10.0, shrink_max = 0.2;  // h_new / h within [0.2, 10]
 constexpr long max_rejections_in_a_row = 100;
+// Steps shorter than this, relative to max(1, |t|), cannot move t reliably in double precision.
+constexpr double min_step_relative = 1e-14;
 
 class DormandPrince final : public Stepper {
  public:
@@ -56,7 +58,7 @@ class DormandPrince final : public Stepper {
       }
       double h = std::min(h_, t_limit - t_);
       const bool hits_limit = h >= t_limit - t_;
-      if (h < 1e-14 * std::max(1.0, std::abs(t_))) {
+      if (h < min_step_relative * std::max(1.0, std::abs(t_))) {
         out.status = SolveStatus::accuracy_not_reached;
         out.message = fmt::format("step size {:.3g} d too small at t = {:.6g} d (rk45)", h, t_);
         return out;
@@ -187,7 +189,9 @@ class DormandPrince final : public Stepper {
     der2 = std::sqrt(der2) / h;
     const double der = std::max(std::abs(der2), std::sqrt(dnf));
     const double h1 = der <= 1e-15 ? std::max(1e-6, h * 1e-3) : std::pow(0.01 / der, 0.2);
-    return std::min(100 * h, h1);
+    // Hairer's estimate shrinks towards zero when a rate meets a state near zero (an infusion
+    // long after the last dose); start at least at a step the too-small check accepts.
+    return std::max(std::min(100 * h, h1), min_step_relative * 100 * std::max(1.0, std::abs(t_)));
   }
 
   std::size_t n_;

@@ -9,7 +9,8 @@ namespace engraft::detail {
 
 namespace {
 // A steady state is reached when the state at the same phase of consecutive intervals
-// changes by less than this, relative to its size (NONMEM's own bar is 1e-4 on outputs).
+// changes by less than this, relative to its size, plus the solver's absolute tolerance
+// (NONMEM's own bar is 1e-4 on outputs).
 constexpr double steady_state_tolerance = 1e-10;
 constexpr int max_steady_state_intervals = 20000;
 constexpr double coincident_days = 1e-12;
@@ -189,7 +190,7 @@ std::optional<std::string> Dosing::steady_state(const SteadyState& spec, double 
       change = std::max(change, std::abs(z[i] - previous[i]));
       size = std::max(size, std::abs(z[i]));
     }
-    converged = m > 1 && change <= steady_state_tolerance * size;
+    converged = m > 1 && change <= steady_state_tolerance * size + absolute_tolerance_;
     previous = z;
   }
   if (!converged) return fmt::format("steady state not reached in {} intervals", max_steady_state_intervals);

@@ -16,6 +16,10 @@ namespace engraft::detail {
 
 class Dosing {
  public:
+  /// absolute_tolerance: the solver's, in state units; changes below it are integration noise
+  /// to the steady-state search.
+  explicit Dosing(double absolute_tolerance) : absolute_tolerance_(absolute_tolerance) {}
+
   /// Integrates y from t0 to t1 with the given per-state infusion rates (no doses, no roots);
   /// returns an error message on failure.
   using Integrate = std::function<std::optional<std::string>(double t0, double t1, std::vector<double>& y,
@@ -55,6 +59,7 @@ class Dosing {
   std::optional<std::string> steady_state(const SteadyState& spec, double t, std::vector<double>& y,
                                           std::vector<double>& rates, const Integrate& integrate);
 
+  double absolute_tolerance_;
   const CompiledModel* model_ = nullptr;
   std::vector<Action> actions_;
   std::size_t next_ = 0;

@@ -41,7 +41,7 @@ bool falls(double before, double after) { return before > 0.0 && after <= 0.0; }
 class Driver final : public Solver {
  public:
   Driver(std::shared_ptr<const CompiledModel> model, const SolverOptions& options)
-      : model_(std::move(model)), options_(options), workspace_(model_->make_workspace()) {
+      : model_(std::move(model)), options_(options), workspace_(model_->make_workspace()), dosing_(options.atol) {
     const std::size_t n = model_->n_states();
     y_.resize(n);
     y_probe_.resize(n);
@@ -134,6 +134,9 @@ class Driver final : public Solver {
     for (double t = t0; t < t1 && !error;) {
       const detail::StepOutcome step = stepper.step(t1);
       if (step.status != SolveStatus::ok) error = step.message;
+      else if (--plain_steps_left_ < 0)
+        error = fmt::format("more than {} steps (is the dosing interval long against the model's time scale?)",
+                            options_.max_steps);
       else t = step.t_new;
     }
     if (!error) std::copy(stepper.y(), stepper.y() + y.size(), y.begin());
@@ -143,6 +146,7 @@ class Driver final : public Solver {
 
   // Doses due at t; false (with the result filled) when one cannot be given.
   bool apply_doses_at(double t, Stepper& stepper, SolveResult& result) {
+    plain_steps_left_ = options_.max_steps;  // one budget for all steady-state searches at t
     const auto integrate = [&](double t0, double t1, std::vector<double>& y, const std::vector<double>& rates) {
       return integrate_plain(stepper, t0, t1, y, rates);
     };
@@ -309,6 +313,7 @@ class Driver final : public Solver {
   std::vector<double> g_old_, g_new_, g_probe_, g_stop_;
   std::vector<CrossingMonitor> monitors_;
   detail::Dosing dosing_;
+  long plain_steps_left_ = 0;  // steps left to the steady-state searches at the current dosing time
 };
 
 }  // namespace

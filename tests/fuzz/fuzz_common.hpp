@@ -61,37 +61,4 @@ inline void default_models_dir() {
   std::abort();
 }
 
-// ---- Known findings ------------------------------------------------------------------------
-// ENGRAFT_FUZZ_AVOID_KNOWN=1 makes the targets skip inputs that trigger findings already reported
-// and kept in regressions/ (docs/fuzzing.md, "Findings"), so that a long run explores past them
-// instead of stopping at the first shallow one. CI leaves it unset: there the regression inputs
-// fail until the findings are fixed. Delete a guard once its finding is fixed.
-
-inline bool avoid_known() {
-  static const bool on = [] {
-    const char* v = std::getenv("ENGRAFT_FUZZ_AVOID_KNOWN");
-    return v != nullptr && std::string_view(v) == "1";
-  }();
-  return on;
-}
-
-/// F1b (toml11 heap-buffer-overflow on UTF-8 that engraft's pre-check lets through): whether
-/// the input is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
-inline bool valid_utf8(const std::uint8_t* d, std::size_t n) {
-  for (std::size_t i = 0; i < n;) {
-    const std::uint8_t c = d[i];
-    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > n) return false;
-    std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((d[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d[i + k] & 0x3Fu);
-    }
-    static constexpr std::uint32_t min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
-
 }  // namespace engraft::fuzz

@@ -6,7 +6,6 @@
 #   FUZZ_RUNS=N       also stop each target after N executions (long runs)
 #   FUZZ_JOBS=N       build parallelism (default: nproc)
 #   FUZZ_BUILD_DIR    build tree (default: build-fuzz); FUZZ_CXX: compiler (default: clang++-19)
-#   ENGRAFT_FUZZ_AVOID_KNOWN=1  skip inputs that trigger findings already in regressions/ (long runs)
 # Exits non-zero when a target crashes, leaks, trips a sanitizer, throws an unexpected
 # exception, runs past 10 s on one input or past 2 GiB; the input is kept in
 # BUILD_DIR/findings/TARGET/ and its path printed.
@@ -23,7 +22,7 @@ jobs=${FUZZ_JOBS:-$(nproc)}
 for arg in "$@"; do
   case "$arg" in
     -h | --help)
-      sed -n '2,13s/^# \{0,1\}//p' "$0"
+      sed -n '2,11s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     -*)
@@ -61,6 +60,7 @@ done
 export ENGRAFT_MODELS_DIR=$root/models
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$fuzz_dir/lsan.supp:print_suppressions=0}
 if [[ -z ${ASAN_SYMBOLIZER_PATH:-} ]]; then
   for s in llvm-symbolizer-19 llvm-symbolizer; do
     if command -v "$s" >/dev/null 2>&1; then
@@ -69,6 +69,9 @@ if [[ -z ${ASAN_SYMBOLIZER_PATH:-} ]]; then
       break
     fi
   done
+  if [[ -z ${ASAN_SYMBOLIZER_PATH:-} ]]; then
+    echo "run-fuzz.sh: warning: no llvm-symbolizer: stacks will be unreadable and lsan.supp will not match" >&2
+  fi
 fi
 limits=(-timeout=10 -rss_limit_mb=2048)
 
@@ -114,12 +117,10 @@ for t in "${targets[@]}"; do
   dict=()
   [[ -f $fuzz_dir/dict/$t.dict ]] && dict=(-dict="$fuzz_dir/dict/$t.dict")
 
-  # 1. Regression inputs: each must now run clean. (ENGRAFT_FUZZ_AVOID_KNOWN=1 makes the targets
-  # skip exactly these known findings, so replaying them would prove nothing.)
+  # 1. Regression inputs: each must now run clean.
   shopt -s nullglob
   regressions=("$fuzz_dir/regressions/$t"/*)
   shopt -u nullglob
-  if [[ ${ENGRAFT_FUZZ_AVOID_KNOWN:-0} == 1 ]]; then regressions=(); fi
   for input in "${regressions[@]}"; do
     if ! "$exe" "${limits[@]}" "$input" >"$log" 2>&1; then
       report "$log"

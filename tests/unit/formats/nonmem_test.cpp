@@ -40,7 +40,10 @@ Predictions simulate(const std::string& csv) {
   std::istringstream lines(out.str());
   std::string line;
   std::getline(lines, line);
-  while (std::getline(lines, line)) p.cp.push_back(std::stod(line.substr(line.rfind(',') + 1)));
+  while (std::getline(lines, line)) {  // a failed subject's predictions are empty
+    const std::string value = line.substr(line.rfind(',') + 1);
+    p.cp.push_back(value.empty() ? std::nan("") : std::stod(value));
+  }
   return p;
 }
 
@@ -83,6 +86,29 @@ TEST(NonmemRecords, SteadyStateOneReplacesTheState) {
   ASSERT_TRUE(p.failures.empty()) << p.failures;
   const double decay = std::exp(-k * 12);
   EXPECT_NEAR(p.cp[1], 100.0 / (1.0 - decay) * cp_per_mg, relative_tolerance * 200 * cp_per_mg);
+}
+
+TEST(NonmemRecords, SteadyStateWithLongIntervalIsTheSingleDose) {
+  // A 5 h infusion every 1000 h: each dose washes out (k * 1000 h = 55) before the next, so the
+  // steady state 10 h after a dose is that of one dose (fuzz finding F11 failed this).
+  const Predictions p = simulate(
+      "ID,TIME,EVID,AMT,CMT,RATE,SS,II\n"
+      "1,0,1,100,2,20,1,1000\n"
+      "1,10,0,0,2,0,0,0\n");
+  ASSERT_TRUE(p.failures.empty()) << p.failures;
+  const double end_of_infusion = 20.0 / k * (1.0 - std::exp(-k * 5));
+  const double expected = end_of_infusion * std::exp(-k * 5) * cp_per_mg;
+  ASSERT_EQ(p.cp.size(), 2u);
+  EXPECT_NEAR(p.cp[1], expected, relative_tolerance * expected);
+}
+
+TEST(NonmemRecords, SteadyStateSearchIsBoundedAndReported) {
+  // II = 4e27 h (fuzz finding F11) used to run for minutes; the search now stops at the step
+  // limit and the subject is reported as failed, with the reason.
+  const Predictions p = simulate(
+      "ID,TIME,EVID,AMT,CMT,RATE,SS,II\n"
+      "1,0,1,100,2,20,1,4e27\n");
+  EXPECT_NE(p.failures.find("steady state: more than"), std::string::npos) << p.failures;
 }
 
 TEST(NonmemRecords, BadInputNamesLineAndColumn) {

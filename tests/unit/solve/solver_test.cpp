@@ -79,6 +79,21 @@ TEST_P(SolverConformance, InfusionStartsAndStops) {
     EXPECT_NEAR(res.trajectory.states[i], expected[i], value_tolerance * std::max(1.0, expected[i]));
 }
 
+TEST_P(SolverConformance, InfusionLongAfterWashoutStarts) {
+  // Fuzz finding F11: an infusion into a state that has decayed to ~1e-11 at t ~ 40 d made the
+  // first step estimate smaller than the too-small bar, so the solve failed before its first step.
+  Regimen r;
+  r.doses.push_back(Dose{.time_days = 0.0, .route = "iv", .amount = 100.0, .where = {}});
+  r.doses.push_back(Dose{.time_days = 60.0, .route = "iv", .amount = 20.0, .duration_days = 1.0, .where = {}});
+  const SolveResult res = solve(decay_model(), r, {60.0, 61.0}, 61.0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  const double k = 0.5;
+  const double left = 100 * std::exp(-k * 60.0);  // 9.4e-12 mg
+  EXPECT_NEAR(res.trajectory.states[0], left, 1e-12);
+  const double expected = left * std::exp(-k) + 20.0 / k * (1 - std::exp(-k));
+  EXPECT_NEAR(res.trajectory.states[1], expected, value_tolerance * expected);
+}
+
 TEST_P(SolverConformance, CrossingsAreRootFound) {
   Regimen r;
   r.doses.push_back(Dose{.time_days = 0.0, .route = "iv", .amount = 10.0, .where = {}});
