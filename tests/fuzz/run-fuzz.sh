@@ -90,8 +90,10 @@ extra_seeds() {
       ;;
     sbml)  # the smallest Level 3 Version 2 cases of the SBML test suite (LGPL)
       if [[ -d $shared/sbml-test-suite/cases ]]; then
-        find "$shared/sbml-test-suite/cases" -name '*-sbml-l3v2.xml' -size -4k -print0 |
-          sort -z | head -z -n 300 | xargs -0 -r cp -t "$dest"
+        # (not `| head`: under pipefail, head closing the pipe early fails the script)
+        local cases
+        mapfile -d '' cases < <(find "$shared/sbml-test-suite/cases" -name '*-sbml-l3v2.xml' -size -4k -print0 | sort -z)
+        [[ ${#cases[@]} -gt 0 ]] && cp -t "$dest" "${cases[@]:0:300}"
       fi
       ;;
   esac
