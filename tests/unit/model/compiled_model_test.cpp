@@ -24,7 +24,11 @@ Model small_model() {
   m.derivatives.push_back(Derivative{"x", ex("-twice_k * x * s + if(t > 3, 1, 0)"), {}});
   m.derivatives.push_back(Derivative{"y", ex("x ^ 2 - y ^ 0.5 + max(x, y, 0.1)"), {}});
   m.observables.push_back(Observable{"total", ex("x + y"), "1", "", {}});
-  m.events.push_back(EventRule{"bump", ex("x < thr"), {{"y", ex("y + 1")}, {"k", ex("k / 2")}}, {}});
+  EventRule bump;
+  bump.name = "bump";
+  bump.trigger = ex("x < thr");
+  bump.assignments = {{"y", ex("y + 1")}, {"k", ex("k / 2")}};
+  m.events.push_back(bump);
   return m;
 }
 
