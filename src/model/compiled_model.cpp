@@ -695,10 +695,4 @@ void CompiledModel::assign_event(std::size_t k, double t, std::span<const double
   derive_->run(r);  // a parameter may have changed
 }
 
-void CompiledModel::apply_event(std::size_t k, double t, double* y, Workspace& w) const {
-  std::vector<double> values(n_event_values(k));
-  event_values(k, t, y, values, w);
-  assign_event(k, t, values, y, w);
-}
-
 }  // namespace engraft

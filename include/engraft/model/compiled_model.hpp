@@ -108,10 +108,9 @@ class CompiledModel {
   std::size_t n_event_values(std::size_t k) const { return event_targets_[k].size(); }
   /// The values event k would assign at (t, y), in the order of its assignments.
   void event_values(std::size_t k, double t, const double* y, std::span<double> values, Workspace& w) const;
-  /// Sets event k's targets to `values` (from event_values, possibly at an earlier time).
+  /// Sets event k's targets to `values` (from event_values, possibly at an earlier time), all at
+  /// once, and re-derives what depends on a changed parameter.
   void assign_event(std::size_t k, double t, std::span<const double> values, double* y, Workspace& w) const;
-  /// Applies event k now: every value is computed first, then all are assigned.
-  void apply_event(std::size_t k, double t, double* y, Workspace& w) const;
 
   ~CompiledModel();
   CompiledModel(const CompiledModel&) = delete;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -80,7 +81,10 @@ TEST(CompiledModel, EventAssignsSimultaneouslyAndRederives) {
   Workspace w = model->make_workspace();
   model->load_parameters(model->default_parameters(), w);
   double y[2] = {1.0, 4.0};
-  model->apply_event(0, 1.0, y, w);
+  std::vector<double> values(model->n_event_values(0));
+  model->event_values(0, 1.0, y, values, w);
+  y[1] = 10.0;  // values computed earlier (at trigger time) are assigned as they were
+  model->assign_event(0, 1.0, values, y, w);
   EXPECT_DOUBLE_EQ(y[1], 5.0);
   EXPECT_DOUBLE_EQ(model->parameters(w)[0], 0.35);
   double ydot[2];
