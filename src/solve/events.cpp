@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include <fmt/format.h>
 
 namespace engraft::detail {
 
 namespace {
+// Any fixed value: the order among equal priorities is random, yet the same in every run.
 constexpr std::uint64_t random_seed = 20260101;
 // More executions than this at one time is an endless cascade (events that re-trigger each other).
 constexpr int max_executions_at_one_time = 100000;
