@@ -134,7 +134,9 @@ void read_events(const TomlNode& array, Model& model) {
     for (const auto& [target, value] : set.children()) e.assignments.emplace_back(target, expression_at(value));
     if (node.has("delay")) e.delay = expression_at(node.child("delay"));
     if (node.has("priority")) e.priority = expression_at(node.child("priority"));
-    const auto flag = [&](const char* key, bool fallback) { return node.has(key) ? node.child(key).as_bool() : fallback; };
+    const auto flag = [&](const char* key, bool fallback) {
+      return node.has(key) ? node.child(key).as_bool() : fallback;
+    };
     e.persistent = flag("persistent", e.persistent);
     e.initial_value = flag("initial_value", e.initial_value);
     e.use_values_from_trigger_time = flag("use_values_from_trigger_time", e.use_values_from_trigger_time);

@@ -934,7 +934,8 @@ class Importer {
     rule.where = where(ev);
     rule.trigger = dynamic(math_of(trigger->getMath(), trigger), trigger);
     if (contains_equality(rule.trigger)) refuse(ev, "equality in an event trigger");
-    if (const ::Delay* d = ev->getDelay(); ev->isSetDelay() && d->isSetMath()) rule.delay = dynamic(math_of(d->getMath(), d), d);
+    if (const ::Delay* d = ev->getDelay(); ev->isSetDelay() && d->isSetMath())
+      rule.delay = dynamic(math_of(d->getMath(), d), d);
     if (const ::Priority* p = ev->getPriority(); ev->isSetPriority() && p->isSetMath())
       rule.priority = dynamic(math_of(p->getMath(), p), p);
     rule.initial_value = level_ < 3 || trigger->getInitialValue();

@@ -103,9 +103,10 @@ class Driver final : public Solver {
     return t + distance / std::ceil(distance / options_.max_step_days);
   }
 
-  // The earliest sign change of a model root in (t, t_new], located on the dense output. Roots less than the location tolerance apart are one time: the latest of them is
-  // returned, so that every trigger that changes there has changed, and simultaneous events
-  // execute together (by priority), not in the order of rounding errors.
+  // The earliest sign change of a model root in (t, t_new], located on the dense output; none when
+  // no root changes sign. Roots less than the location tolerance apart are one time: the latest of
+  // them is returned, so that every trigger that changes there has changed, and simultaneous
+  // events execute together (by priority), not in the order of rounding errors.
   std::optional<double> earliest_root(Stepper& stepper, double t, double t_new) {
     located_.clear();
     for (std::size_t k = 0; k < model_->n_roots(); ++k)
