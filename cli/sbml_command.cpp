@@ -91,15 +91,22 @@ void write_model_toml(std::ostream& out, const Model& m) {
     for (std::size_t k = 0; k < e.assignments.size(); ++k)
       out << (k ? ", " : "") << key(e.assignments[k].first) << " = " << quoted(to_string(e.assignments[k].second));
     out << " }\n";
+    // Only what differs from the model file's defaults (docs/model-format.md, "Events").
+    const EventRule defaults;
+    if (e.delay) out << "delay = " << quoted(to_string(*e.delay)) << "\n";
+    if (e.priority) out << "priority = " << quoted(to_string(*e.priority)) << "\n";
+    const auto flag = [&](const char* name, bool value, bool fallback) {
+      if (value != fallback) out << name << " = " << (value ? "true" : "false") << "\n";
+    };
+    flag("persistent", e.persistent, defaults.persistent);
+    flag("initial_value", e.initial_value, defaults.initial_value);
+    flag("use_values_from_trigger_time", e.use_values_from_trigger_time, defaults.use_values_from_trigger_time);
   }
 }
 
 int import_command(const std::string& file, const std::string& out) {
   const SbmlImport imported = import_sbml_document(file);
   CompiledModel::compile(imported.model);  // a model that does not compile is not printed as if it were fine
-  if (!imported.model.events.empty())
-    std::cerr << "engraft: note: events are exact only while no two fire together, none makes another's trigger "
-                 "true, and none with initialValue=true holds at the start (sbml-test-wrapper checks these per run)\n";
   if (out.empty()) {
     write_model_toml(std::cout, imported.model);
     return 0;

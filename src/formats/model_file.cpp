@@ -123,7 +123,8 @@ void read_routes(const TomlNode& table, Model& model) {
 
 void read_events(const TomlNode& array, Model& model) {
   for (const TomlNode& node : array.array_of_tables()) {
-    node.allow_only({"name", "trigger", "set"});
+    node.allow_only({"name", "trigger", "set", "delay", "priority", "persistent", "initial_value",
+                     "use_values_from_trigger_time"});
     EventRule e;
     e.name = node.string_or("name", fmt::format("event{}", model.events.size() + 1));
     e.trigger = expression_at(node.child("trigger"));
@@ -131,6 +132,14 @@ void read_events(const TomlNode& array, Model& model) {
     const TomlNode set = node.child("set");
     set.require_table();
     for (const auto& [target, value] : set.children()) e.assignments.emplace_back(target, expression_at(value));
+    if (node.has("delay")) e.delay = expression_at(node.child("delay"));
+    if (node.has("priority")) e.priority = expression_at(node.child("priority"));
+    const auto flag = [&](const char* key, bool fallback) {
+      return node.has(key) ? node.child(key).as_bool() : fallback;
+    };
+    e.persistent = flag("persistent", e.persistent);
+    e.initial_value = flag("initial_value", e.initial_value);
+    e.use_values_from_trigger_time = flag("use_values_from_trigger_time", e.use_values_from_trigger_time);
     model.events.push_back(std::move(e));
   }
 }

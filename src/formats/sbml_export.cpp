@@ -77,6 +77,8 @@ void set_math(::SBase& element, const Expression& e) {
   else if (auto* ia = dynamic_cast<::InitialAssignment*>(&element)) ia->setMath(ast.get());
   else if (auto* trigger = dynamic_cast<::Trigger*>(&element)) trigger->setMath(ast.get());
   else if (auto* ea = dynamic_cast<::EventAssignment*>(&element)) ea->setMath(ast.get());
+  else if (auto* delay = dynamic_cast<::Delay*>(&element)) delay->setMath(ast.get());
+  else if (auto* priority = dynamic_cast<::Priority*>(&element)) priority->setMath(ast.get());
 }
 
 std::string escape(const std::string& text) {
@@ -156,11 +158,13 @@ std::string export_sbml(const Model& m) {
   for (const EventRule& e : m.events) {
     ::Event* event = model->createEvent();
     event->setId(e.name);
-    event->setUseValuesFromTriggerTime(true);
+    event->setUseValuesFromTriggerTime(e.use_values_from_trigger_time);
     ::Trigger* trigger = event->createTrigger();
-    trigger->setInitialValue(false);  // true at the start counts as becoming true: fires at the start
-    trigger->setPersistent(true);
+    trigger->setInitialValue(e.initial_value);
+    trigger->setPersistent(e.persistent);
     set_math(*trigger, e.trigger);
+    if (e.delay) set_math(*event->createDelay(), *e.delay);
+    if (e.priority) set_math(*event->createPriority(), *e.priority);
     for (const auto& [target, value] : e.assignments) {
       ::EventAssignment* ea = event->createEventAssignment();
       ea->setVariable(target);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -446,12 +447,9 @@ class ModelCompiler {
     out_.root_base_ = root_base_;
 
     for (const EventRule& ev : model_.events) {
-      auto trigger = std::make_unique<Program>();
-      emit_assignments(needed_dynamic({ev.trigger}), *trigger);
-      const std::uint32_t value = allocate();
-      emit(ev.trigger, *trigger, value);
-      out_.trigger_registers_.push_back(value);
-      out_.triggers_.push_back(std::move(trigger));
+      out_.triggers_.push_back(scalar_program(ev.trigger, ev.where));
+      out_.delays_.push_back(optional_scalar_program(ev.delay, ev.where));
+      out_.priorities_.push_back(optional_scalar_program(ev.priority, ev.where));
 
       auto program = std::make_unique<Program>();
       std::vector<Expression> values;
@@ -460,16 +458,34 @@ class ModelCompiler {
         values.push_back(value_expr);
       }
       emit_assignments(needed_dynamic(values), *program);
-      std::vector<std::uint32_t> pending;
-      for (const Expression& v : values) pending.push_back(emit(v, *program, allocate()));
-      for (std::size_t j = 0; j < ev.assignments.size(); ++j) {
-        const auto it = symbols_.find(ev.assignments[j].first);
+      std::vector<std::uint32_t> value_registers, targets;
+      for (const Expression& v : values) value_registers.push_back(emit(v, *program, allocate()));
+      for (const auto& [target, value_expr] : ev.assignments) {
+        const auto it = symbols_.find(target);
         if (it == symbols_.end() || (it->second.kind != Kind::state && it->second.kind != Kind::parameter))
-          fail(ev.where, "a state or parameter as event target", "'" + ev.assignments[j].first + "'");
-        program->code.push_back({OpCode::copy, it->second.reg, pending[j], 0, 0});
+          fail(ev.where, "a state or parameter as event target", "'" + target + "'");
+        targets.push_back(it->second.reg);
       }
       out_.events_.push_back(std::move(program));
+      out_.event_value_registers_.push_back(std::move(value_registers));
+      out_.event_targets_.push_back(std::move(targets));
     }
+  }
+
+  // A program of its own that computes e (with the assignments it needs) into a fresh register.
+  detail::ScalarProgram scalar_program(const Expression& e, const SourceLocation& where) {
+    check_symbols(e, where);
+    auto program = std::make_unique<Program>();
+    emit_assignments(needed_dynamic({e}), *program);
+    const std::uint32_t result = allocate();
+    emit(e, *program, result);
+    return {std::move(program), result};
+  }
+
+  std::optional<detail::ScalarProgram> optional_scalar_program(const std::optional<Expression>& e,
+                                                               const SourceLocation& where) {
+    if (!e) return std::nullopt;
+    return scalar_program(*e, where);
   }
 
   void resolve_routes() {
@@ -513,6 +529,9 @@ class ModelCompiler {
     for (const Derivative& d : model_.derivatives) h = fnv1a(h, d.state + "'=" + to_string(d.rate));
     for (const EventRule& e : model_.events) {
       h = fnv1a(h, "when " + to_string(e.trigger));
+      h = fnv1a(h, fmt::format("delay {} priority {} {}{}{}", e.delay ? to_string(*e.delay) : "-",
+                               e.priority ? to_string(*e.priority) : "-", e.persistent, e.initial_value,
+                               e.use_values_from_trigger_time));
       for (const auto& [target, value] : e.assignments) h = fnv1a(h, target + "=" + to_string(value));
     }
     for (const Route& r : model_.routes) {
@@ -538,6 +557,12 @@ class ModelCompiler {
   std::size_t next_register_ = 1;
   std::size_t root_base_ = 0;
 };
+
+detail::ScalarProgram::ScalarProgram() = default;
+detail::ScalarProgram::ScalarProgram(std::unique_ptr<Program> p, std::uint32_t r) : program(std::move(p)), result(r) {}
+detail::ScalarProgram::ScalarProgram(ScalarProgram&&) noexcept = default;
+detail::ScalarProgram& detail::ScalarProgram::operator=(ScalarProgram&&) noexcept = default;
+detail::ScalarProgram::~ScalarProgram() = default;
 
 CompiledModel::CompiledModel() = default;
 CompiledModel::~CompiledModel() = default;
@@ -636,12 +661,36 @@ void CompiledModel::roots(double t, const double* y, double* g, Workspace& w) co
   std::copy(r + root_base_, r + root_base_ + n_roots(), g);
 }
 
-bool CompiledModel::trigger_value(std::size_t k, double t, const double* y, Workspace& w) const {
-  return run_at(*triggers_[k], t, y, w)[trigger_registers_[k]] != 0.0;
+double CompiledModel::evaluate(const detail::ScalarProgram& program, double t, const double* y, Workspace& w) const {
+  return run_at(*program.program, t, y, w)[program.result];
 }
 
-void CompiledModel::apply_event(std::size_t k, double t, double* y, Workspace& w) const {
-  double* r = run_at(*events_[k], t, y, w);
+bool CompiledModel::trigger_value(std::size_t k, double t, const double* y, Workspace& w) const {
+  return evaluate(triggers_[k], t, y, w) != 0.0;
+}
+
+double CompiledModel::event_delay(std::size_t k, double t, const double* y, Workspace& w) const {
+  return delays_[k] ? evaluate(*delays_[k], t, y, w) : 0.0;
+}
+
+double CompiledModel::event_priority(std::size_t k, double t, const double* y, Workspace& w) const {
+  return priorities_[k] ? evaluate(*priorities_[k], t, y, w) : -std::numeric_limits<double>::infinity();
+}
+
+void CompiledModel::event_values(std::size_t k, double t, const double* y, std::span<double> values, Workspace& w) const {
+  const double* r = run_at(*events_[k], t, y, w);
+  const auto& registers = event_value_registers_[k];
+  ENGRAFT_ASSERT(values.size() == registers.size(), "event value buffer of the wrong size");
+  std::transform(registers.begin(), registers.end(), values.begin(), [r](std::uint32_t reg) { return r[reg]; });
+}
+
+void CompiledModel::assign_event(std::size_t k, double t, std::span<const double> values, double* y, Workspace& w) const {
+  double* r = w.registers_.data();
+  r[0] = t;
+  std::copy(y, y + n_states(), r + state_base_);
+  const auto& targets = event_targets_[k];
+  ENGRAFT_ASSERT(values.size() == targets.size(), "event value buffer of the wrong size");
+  for (std::size_t j = 0; j < targets.size(); ++j) r[targets[j]] = values[j];
   std::copy(r + state_base_, r + state_base_ + n_states(), y);
   derive_->run(r);  // a parameter may have changed
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "dosing.hpp"
+#include "events.hpp"
 #include "stepper.hpp"
 
 namespace engraft {
@@ -41,7 +42,8 @@ bool falls(double before, double after) { return before > 0.0 && after <= 0.0; }
 class Driver final : public Solver {
  public:
   Driver(std::shared_ptr<const CompiledModel> model, const SolverOptions& options)
-      : model_(std::move(model)), options_(options), workspace_(model_->make_workspace()), dosing_(options.atol) {
+      : model_(std::move(model)), options_(options), workspace_(model_->make_workspace()), dosing_(options.atol),
+        events_(*model_) {
     const std::size_t n = model_->n_states();
     y_.resize(n);
     y_probe_.resize(n);
@@ -91,6 +93,31 @@ class Driver final : public Solver {
       for (std::size_t m = 0; m < monitors_.size(); ++m)
         g[n_model + m] = observed_[monitors_[m].observable] - monitors_[m].threshold;
     }
+  }
+
+  // Where the step from t may end at the latest: the next breakpoint, or an equal share of the way
+  // there no longer than the longest step (equal shares, so that no sliver of a step is left).
+  double step_limit(double t, double t_breakpoint) const {
+    const double distance = t_breakpoint - t;
+    if (!(distance > options_.max_step_days)) return t_breakpoint;
+    return t + distance / std::ceil(distance / options_.max_step_days);
+  }
+
+  // The earliest sign change of a model root in (t, t_new], located on the dense output; none when
+  // no root changes sign. Roots less than the location tolerance apart are one time: the latest of
+  // them is returned, so that every trigger that changes there has changed, and simultaneous
+  // events execute together (by priority), not in the order of rounding errors.
+  std::optional<double> earliest_root(Stepper& stepper, double t, double t_new) {
+    located_.clear();
+    for (std::size_t k = 0; k < model_->n_roots(); ++k)
+      if (rises(g_old_[k], g_new_[k]) || falls(g_old_[k], g_new_[k]))
+        located_.push_back(locate(stepper, k, t, g_old_[k], t_new, g_new_[k]).second);
+    if (located_.empty()) return std::nullopt;
+    const double first = *std::min_element(located_.begin(), located_.end());
+    double t_stop = first;
+    for (double t_right : located_)
+      if (t_right <= first + root_time_tolerance_days) t_stop = std::max(t_stop, t_right);
+    return t_stop;
   }
 
   // Illinois regula falsi on the dense output; returns the left and right ends
@@ -196,12 +223,9 @@ class Driver final : public Solver {
     // What was given before the start is not part of this run.
     if (auto error = dosing_.resolve(*model_, workspace_, problem.schedule, t)) return fail(*error);
     if (!apply_doses_at(t, stepper, result)) return finish_stats(), std::numeric_limits<double>::quiet_NaN();
-    // An event whose trigger already holds at the start fires at the start.
-    for (std::size_t k = 0; k < model_->n_events(); ++k)
-      if (model_->trigger_value(k, t, y_.data(), workspace_)) {
-        model_->apply_event(k, t, y_.data(), workspace_);
-        out.events_fired.emplace_back(t, k);
-      }
+    // A trigger true at the start has risen unless the model says it was true before.
+    events_.reset();
+    if (auto error = events_.settle(t, y_, workspace_, out.events_fired)) return fail(*error);
 
     std::size_t next_output = 0;
     const auto& times = problem.output_times;
@@ -212,8 +236,8 @@ class Driver final : public Solver {
 
     long steps_taken = 0;
     while (t < t_end) {
-      const double t_action = dosing_.next_time();
-      const double t_limit = std::min(t_action, t_end);
+      const double t_action = std::min(dosing_.next_time(), events_.next_time());
+      const double t_limit = step_limit(t, std::min(t_action, t_end));
       const detail::StepOutcome step = stepper.step(t_limit);
       if (step.status != SolveStatus::ok) {
         result.status = step.status;
@@ -236,15 +260,9 @@ class Driver final : public Solver {
       }
       evaluate_roots(t_new, stepper.y(), g_new_);
 
-      // The earliest discontinuity or event in (t, t_new] ends the step there.
-      double t_stop = t_new;
-      std::size_t stop_root = n_roots;
-      for (std::size_t k = 0; k < n_model_roots; ++k) {
-        if (!rises(g_old_[k], g_new_[k]) && !falls(g_old_[k], g_new_[k])) continue;
-        const double t_right = locate(stepper, k, t, g_old_[k], t_new, g_new_[k]).second;
-        if (t_right < t_stop) t_stop = t_right, stop_root = k;
-      }
-      const bool stopped_early = stop_root < n_roots;
+      const std::optional<double> root = earliest_root(stepper, t, t_new);
+      const bool stopped_early = root.has_value();
+      const double t_stop = root.value_or(t_new);
       const double* y_at_stop = stepper.y();
       if (stopped_early) {
         stepper.interpolate(t_stop, y_.data());
@@ -262,12 +280,12 @@ class Driver final : public Solver {
       std::sort(out.crossings.begin(), out.crossings.end(),
                 [](const Crossing& a, const Crossing& b) { return a.time_days < b.time_days; });
 
-      // Outputs inside the step; one at a dose time is written after the dose.
-      // Times a rounding error apart (TIME*unit vs LAG/unit) count as the dose time.
-      const bool dose_now = !stopped_early && t_stop == t_action;
+      // Outputs inside the step; one at a breakpoint (a dose or a delayed event) is written after it.
+      // Times a rounding error apart (TIME*unit vs LAG/unit) count as the breakpoint's time.
+      const bool breakpoint_now = t_stop == t_action;
       const double coincident = coincident_days * std::max(1.0, std::abs(t_stop));
       while (next_output < times.size() &&
-             (dose_now ? times[next_output] < t_stop - coincident : times[next_output] <= t_stop)) {
+             (breakpoint_now ? times[next_output] < t_stop - coincident : times[next_output] <= t_stop)) {
         if (times[next_output] >= t_stop) {
           record_output(out, t_stop, y_at_stop);
         } else {
@@ -279,20 +297,15 @@ class Driver final : public Solver {
 
       if (!stopped_early) std::copy(stepper.y(), stepper.y() + model_->n_states(), y_.begin());
       t = t_stop;
-      bool restart = stopped_early;
-      if (stopped_early) {
-        const RootInfo& info = model_->roots_info()[stop_root];
-        if (info.is_event && rises(g_old_[stop_root], g_stop_[stop_root])) {
-          model_->apply_event(info.event, t, y_.data(), workspace_);
-          out.events_fired.emplace_back(t, info.event);
-        }
-      }
-      if (t == t_action) {
-        if (!apply_doses_at(t, stepper, result)) return finish_stats(), std::numeric_limits<double>::quiet_NaN();
-        restart = true;
+      const bool restart = stopped_early || breakpoint_now;
+      if (breakpoint_now && dosing_.next_time() == t && !apply_doses_at(t, stepper, result))
+        return finish_stats(), std::numeric_limits<double>::quiet_NaN();
+      // Doses, discontinuities and roots of triggers may each change a trigger.
+      if (restart)
+        if (auto error = events_.settle(t, y_, workspace_, out.events_fired)) return fail(*error);
+      if (breakpoint_now)
         while (next_output < times.size() && times[next_output] <= t + coincident)
           record_output(out, times[next_output], y_.data()), ++next_output;
-      }
       if (restart) {
         stepper.reset(t, y_.data());
         evaluate_roots(t, y_.data(), g_old_);
@@ -310,9 +323,10 @@ class Driver final : public Solver {
   detail::RightHandSide rhs_;
   std::unique_ptr<Stepper> rk_, rk_detecting_, bdf_;
   std::vector<double> y_, y_probe_, rates_, observed_;
-  std::vector<double> g_old_, g_new_, g_probe_, g_stop_;
+  std::vector<double> g_old_, g_new_, g_probe_, g_stop_, located_;
   std::vector<CrossingMonitor> monitors_;
   detail::Dosing dosing_;
+  detail::Events events_;
   long plain_steps_left_ = 0;  // steps left to the steady-state searches at the current dosing time
 };
 

@@ -1,5 +1,6 @@
 // Every built-in model exports to SBML L3V2 that passes libSBML's consistency checks, and
 // export -> import -> simulate matches the original within 1e-8 relative.
+#include <algorithm>
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -64,6 +65,33 @@ TEST(SbmlExport, BuiltinModelsRoundTrip) {
     for (std::size_t i = 0; i < a.size(); ++i)
       EXPECT_NEAR(b[i], a[i], relative_tolerance * std::abs(a[i]) + absolute_floor) << "value " << i;
   }
+}
+
+TEST(SbmlExport, EventAttributesRoundTrip) {
+  Model m = load_model(builtin_model_names().front());
+  EventRule e;
+  e.name = "late_switch";
+  e.trigger = parse_expression("t > 1", {});
+  e.assignments.emplace_back(m.parameters.front().name, Expression::number(0.5));
+  e.delay = parse_expression("0.25", {});
+  e.priority = parse_expression("3", {});
+  e.persistent = false;
+  e.initial_value = true;
+  e.use_values_from_trigger_time = false;
+  m.events.push_back(e);
+  const std::string sbml = export_sbml(m);
+  const auto errors = sbml_consistency_errors(sbml);
+  EXPECT_TRUE(errors.empty()) << errors.front();
+  const Model imported = import_sbml_string(sbml, "events.xml").model;
+  const auto it = std::find_if(imported.events.begin(), imported.events.end(),
+                               [](const EventRule& r) { return r.name == "late_switch"; });
+  ASSERT_NE(it, imported.events.end());
+  ASSERT_TRUE(it->delay && it->priority);
+  EXPECT_EQ(to_string(*it->delay), "0.25");
+  EXPECT_EQ(to_string(*it->priority), "3");
+  EXPECT_FALSE(it->persistent);
+  EXPECT_TRUE(it->initial_value);
+  EXPECT_FALSE(it->use_values_from_trigger_time);
 }
 
 }  // namespace

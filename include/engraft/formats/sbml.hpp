@@ -50,19 +50,6 @@ struct SbmlSymbol {
 struct SbmlImport {
   Model model;
   std::map<std::string, SbmlSymbol> symbols;  // by SBML id (after comp flattening)
-  /// model.events indices whose SBML initialValue is true: exact only while their trigger
-  /// is false at the start time (checked by simulate_sbml).
-  std::vector<std::size_t> events_initially_true;
-  std::vector<std::string> event_ids;         // SBML id (or "event N") of each model.events entry
-  /// Some event can change what another's trigger reads: the engine does not re-check triggers
-  /// after an event, so simulate_sbml checks every event for a missed cascade.
-  bool events_interact = false;
-  /// Per model.events entry: the engraft names it assigns, and what its assigned values read.
-  std::vector<std::set<std::string>> event_targets, event_reads;
-  /// Some event has a priority. Priorities only order events that fire together, which
-  /// simulate_sbml refuses when the order matters.
-  bool events_have_priorities = false;
-  std::vector<bool> events_persistent;  // per model.events entry (Level 2: all persistent)
   int level = 0, version = 0;
 };
 
@@ -72,9 +59,7 @@ struct SbmlImport {
 SbmlImport import_sbml_document(const std::filesystem::path& file);
 /// The same from text in memory; `name` stands for the file in messages.
 SbmlImport import_sbml_string(std::string_view xml, const std::string& name = "<sbml>");
-/// The model alone: time is SBML's unitless time, read as days. Caution: with events, some
-/// exactness checks need a run (initialValue, cascades, events firing together); simulate_sbml
-/// does them, a caller that solves this Model directly must do them itself (see SbmlImport).
+/// The model alone: time is SBML's unitless time, read as days.
 Model import_sbml(const std::filesystem::path& file);
 
 // ---- The SBML semantic test suite (cases/NNNNN/NNNNN-settings.txt, -results.csv) ----
@@ -108,8 +93,7 @@ struct SbmlRun {
 
 /// Simulates as the settings ask: rows at start + k*duration/steps, species as amount or
 /// concentration per the settings (default: concentration unless hasOnlySubstanceUnits).
-/// Refusals found at run time (an initialValue=true event whose trigger holds at the start,
-/// simultaneous events the engine would serialise) come back as Status::refused.
+/// A model the compiler rejects comes back as Status::refused.
 SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settings);
 
 /// import + simulate with every failure mapped to a status (never throws for model content).

@@ -17,6 +17,16 @@ namespace engraft {
 
 namespace detail {
 struct Program;
+/// A program that computes one value into `result`.
+struct ScalarProgram {
+  std::unique_ptr<Program> program;
+  std::uint32_t result = 0;
+  ScalarProgram();
+  ScalarProgram(std::unique_ptr<Program> program, std::uint32_t result);
+  ScalarProgram(ScalarProgram&&) noexcept;
+  ScalarProgram& operator=(ScalarProgram&&) noexcept;
+  ~ScalarProgram();
+};
 }
 
 /// One thread's registers for one CompiledModel: time, states, parameters,
@@ -90,8 +100,17 @@ class CompiledModel {
   void roots(double t, const double* y, double* g, Workspace& w) const;
   /// Whether event k's trigger is true at (t, y).
   bool trigger_value(std::size_t k, double t, const double* y, Workspace& w) const;
-  /// Applies event k: every value is computed first, then all are assigned.
-  void apply_event(std::size_t k, double t, double* y, Workspace& w) const;
+  /// Event k's delay at (t, y) in days; 0 when it has none.
+  double event_delay(std::size_t k, double t, const double* y, Workspace& w) const;
+  /// Event k's priority at (t, y); -infinity when it has none.
+  double event_priority(std::size_t k, double t, const double* y, Workspace& w) const;
+  /// How many values event k assigns.
+  std::size_t n_event_values(std::size_t k) const { return event_targets_[k].size(); }
+  /// The values event k would assign at (t, y), in the order of its assignments.
+  void event_values(std::size_t k, double t, const double* y, std::span<double> values, Workspace& w) const;
+  /// Sets event k's targets to `values` (from event_values, possibly at an earlier time), all at
+  /// once, and re-derives what depends on a changed parameter.
+  void assign_event(std::size_t k, double t, std::span<const double> values, double* y, Workspace& w) const;
 
   ~CompiledModel();
   CompiledModel(const CompiledModel&) = delete;
@@ -107,10 +126,15 @@ class CompiledModel {
   std::uint64_t hash_ = 0;
   std::size_t n_registers_ = 0;
   std::size_t state_base_ = 1, parameter_base_ = 0, observable_base_ = 0, derivative_base_ = 0, root_base_ = 0;
-  std::vector<std::uint32_t> trigger_registers_;
+  /// Runs `program` at (t, y) and returns the value it leaves in `result`.
+  double evaluate(const detail::ScalarProgram& program, double t, const double* y, Workspace& w) const;
+
   std::vector<std::pair<std::size_t, double>> constants_;
   std::unique_ptr<detail::Program> derive_, initial_, rhs_, observe_, roots_program_;
-  std::vector<std::unique_ptr<detail::Program>> triggers_, events_;
+  std::vector<detail::ScalarProgram> triggers_;
+  std::vector<std::optional<detail::ScalarProgram>> delays_, priorities_;
+  std::vector<std::unique_ptr<detail::Program>> events_;    // computes event k's values into registers
+  std::vector<std::vector<std::uint32_t>> event_value_registers_, event_targets_;  // per event, per assignment
   std::vector<RootInfo> roots_;
   std::vector<ResolvedRoute> routes_;
 };

@@ -46,11 +46,17 @@ struct Derivative {
   SourceLocation where;
 };
 
-/// When `trigger` goes from false to true, each target (a state or a parameter) is set.
+/// When `trigger` goes from false to true, each target (a state or a parameter) is set,
+/// `delay` later when there is one (SBML's event semantics).
 struct EventRule {
   std::string name;
   Expression trigger;
   std::vector<std::pair<std::string, Expression>> assignments;
+  std::optional<Expression> delay;     // days, evaluated when the trigger fires; none = at once
+  std::optional<Expression> priority;  // among events due at one time the highest goes first; none = last
+  bool persistent = true;              // false: a pending execution is dropped when the trigger goes false
+  bool initial_value = false;          // the trigger's value just before the start (true: no firing at the start)
+  bool use_values_from_trigger_time = true;  // false: values are computed when the assignments execute
   SourceLocation where;
 };
 

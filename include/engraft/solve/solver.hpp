@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -24,6 +25,10 @@ struct SolverOptions {
   double rtol = 1e-6;
   double atol = 1e-9;          // in each state's own unit
   long max_steps = 200000;     // per solve
+  // Longest step. Roots are found where a root function has changed sign between the ends of a
+  // step, so a trigger that goes true and false again within one step is missed: bound the step
+  // by the shortest such window when a model has one.
+  double max_step_days = std::numeric_limits<double>::infinity();
 };
 
 /// Watch an observable for crossings of a threshold (both directions are reported).

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -24,7 +25,11 @@ Model small_model() {
   m.derivatives.push_back(Derivative{"x", ex("-twice_k * x * s + if(t > 3, 1, 0)"), {}});
   m.derivatives.push_back(Derivative{"y", ex("x ^ 2 - y ^ 0.5 + max(x, y, 0.1)"), {}});
   m.observables.push_back(Observable{"total", ex("x + y"), "1", "", {}});
-  m.events.push_back(EventRule{"bump", ex("x < thr"), {{"y", ex("y + 1")}, {"k", ex("k / 2")}}, {}});
+  EventRule bump;
+  bump.name = "bump";
+  bump.trigger = ex("x < thr");
+  bump.assignments = {{"y", ex("y + 1")}, {"k", ex("k / 2")}};
+  m.events.push_back(bump);
   return m;
 }
 
@@ -76,7 +81,10 @@ TEST(CompiledModel, EventAssignsSimultaneouslyAndRederives) {
   Workspace w = model->make_workspace();
   model->load_parameters(model->default_parameters(), w);
   double y[2] = {1.0, 4.0};
-  model->apply_event(0, 1.0, y, w);
+  std::vector<double> values(model->n_event_values(0));
+  model->event_values(0, 1.0, y, values, w);
+  y[1] = 10.0;  // values computed earlier (at trigger time) are assigned as they were
+  model->assign_event(0, 1.0, values, y, w);
   EXPECT_DOUBLE_EQ(y[1], 5.0);
   EXPECT_DOUBLE_EQ(model->parameters(w)[0], 0.35);
   double ydot[2];

@@ -115,7 +115,11 @@ TEST_P(SolverConformance, ComparisonInRightHandSideIsAnExactSwitch) {
 
 TEST_P(SolverConformance, EventFiresOnceWhenTriggerBecomesTrue) {
   Model m = decay_model();
-  m.events.push_back(EventRule{"redose", parse_expression("x < thr", {}), {{"x", parse_expression("x + 8", {})}}, {}});
+  EventRule redose;
+  redose.name = "redose";
+  redose.trigger = parse_expression("x < thr", {});
+  redose.assignments = {{"x", parse_expression("x + 8", {})}};
+  m.events.push_back(redose);
   Regimen r;
   r.doses.push_back(Dose{.time_days = 0.0, .route = "iv", .amount = 10.0, .where = {}});
   const SolveResult res = solve(m, r, {6.0}, 6.0);
