@@ -86,6 +86,9 @@ void write_model_toml(std::ostream& out, const Model& m) {
   for (const Assignment& a : m.assignments) out << key(a.name) << " = " << quoted(to_string(a.value)) << "\n";
   out << "\n[odes]\n";
   for (const Derivative& d : m.derivatives) out << key(d.state) << " = " << quoted(to_string(d.rate)) << "\n";
+  for (const AlgebraicRule& a : m.algebraic_rules)
+    out << "\n[algebraic." << key(a.variable) << "]\nresidual = " << quoted(to_string(a.residual)) << "\nguess = "
+        << quoted(to_string(a.guess)) << "\ndescription = " << quoted(a.description) << "\n";
   for (const EventRule& e : m.events) {
     out << "\n[[events]]\nname = " << quoted(e.name) << "\ntrigger = " << quoted(to_string(e.trigger)) << "\nset = { ";
     for (std::size_t k = 0; k < e.assignments.size(); ++k)

@@ -49,6 +49,7 @@
 
 #include "engraft/model/compiled_model.hpp"
 #include "engraft/solve/solver.hpp"
+#include "structural.hpp"
 
 namespace engraft {
 
@@ -192,7 +193,7 @@ class Importer {
 
  private:
   // What an SBML id is in engraft.
-  enum class Rep { parameter, assignment, state, fixed, reaction, undefined };
+  enum class Rep { parameter, assignment, state, fixed, reaction, algebraic, undefined };
 
   struct Entity {
     std::string id;
@@ -216,6 +217,13 @@ class Importer {
     const ::SBase* rate_rule_element = nullptr;
     bool event_target = false;
     bool in_reaction = false;  // reactant or product of some reaction
+  };
+
+  // 0 = math: determines the entity that the structural matching gives it.
+  struct AlgebraicEquation {
+    const ::Rule* element = nullptr;
+    Expression math;  // raw
+    std::string determines;  // SBML id
   };
 
   struct MathContext {
@@ -581,7 +589,10 @@ class Importer {
   void collect_rules() {
     for (unsigned i = 0; i < sbml_.getNumRules(); ++i) {
       const ::Rule* rule = sbml_.getRule(i);
-      if (rule->isAlgebraic()) refuse(rule, "algebraic rule");
+      if (rule->isAlgebraic()) {
+        if (rule->isSetMath()) algebraic_.push_back(AlgebraicEquation{rule, math_of(rule->getMath(), rule), {}});
+        continue;
+      }
       const std::string variable = rule->getVariable();
       Entity& e = entity(variable, rule);
       if (e.kind == SbmlSymbol::Kind::reaction) invalid(rule, "a rule for a compartment, species or parameter", "reaction '" + variable + "'");
@@ -706,6 +717,7 @@ class Importer {
         if (e.event_target) refuse(e.element, "event assignment to a value without an initial value");
       }
     }
+    match_algebraic_rules();
     // A value fixed at the start is an assignment of parameters only when nothing can move it:
     // no time in it and no parameter that an event changes.
     std::set<std::string> moving_parameters;
@@ -723,6 +735,49 @@ class Importer {
     }
   }
 
+  // What an algebraic rule may determine: a value that varies and that nothing else determines
+  // (events determine what they assign, at their times).
+  bool undetermined(const Entity& e) const {
+    if (e.kind == SbmlSymbol::Kind::reaction || e.constant || e.assignment_rule || e.rate_rule || e.event_target)
+      return false;
+    return e.kind != SbmlSymbol::Kind::species || e.boundary || !e.in_reaction;
+  }
+
+  // The structural matching of the SBML specification (section 4.11.5, L3V2): each algebraic
+  // rule determines one undetermined value it mentions. Refused when some rule is left without
+  // one (over-determined), and when the matching is not unique: an undetermined value that a
+  // rule mentions but no rule determines could take the place of that rule's variable.
+  void match_algebraic_rules() {
+    if (algebraic_.empty()) return;
+    std::vector<std::string> candidates;
+    std::map<std::string, std::size_t> index;
+    std::vector<std::vector<std::size_t>> mentions(algebraic_.size());
+    for (std::size_t i = 0; i < algebraic_.size(); ++i)
+      for (const std::string& id : symbols_of(algebraic_[i].math)) {
+        const Entity* e = find_entity(id);
+        if (!e || !undetermined(*e)) continue;
+        const auto [it, added] = index.try_emplace(id, candidates.size());
+        if (added) candidates.push_back(id);
+        mentions[i].push_back(it->second);
+      }
+    const auto matching = detail::match_equations(mentions, candidates.size());
+    if (!matching) refuse(algebraic_.front().element, "over-determined algebraic rules");
+    std::set<std::string> determined;
+    for (std::size_t i = 0; i < algebraic_.size(); ++i) {
+      algebraic_[i].determines = candidates[(*matching)[i]];
+      determined.insert(algebraic_[i].determines);
+    }
+    for (const std::string& id : candidates)
+      if (!determined.count(id))
+        refuse(algebraic_.front().element, "algebraic rules that do not say which value they determine",
+               "'" + id + "' could be determined instead");
+    for (AlgebraicEquation& rule : algebraic_) {
+      Entity& e = entities_.at(rule.determines);
+      e.rep = Rep::algebraic;
+      e.amount_state = false;  // it holds its own value (a species: as its symbol reads)
+    }
+  }
+
   // ---- what an id means in dynamic math ----
   Expression dynamic_symbol(const std::string& id, const ::SBase* element) {
     if (!id.empty() && id[0] == raw_engraft_prefix) return symbol(id.substr(1));
@@ -731,7 +786,7 @@ class Importer {
     switch (e.rep) {
       case Rep::undefined:
         refuse(e.element, "value that SBML leaves undefined ('" + id + "' has no value)");
-      case Rep::reaction: case Rep::parameter: case Rep::assignment: case Rep::fixed:
+      case Rep::reaction: case Rep::parameter: case Rep::assignment: case Rep::fixed: case Rep::algebraic:
         return symbol(e.name);
       case Rep::state:
         if (e.kind == SbmlSymbol::Kind::species && e.amount_state && !e.amount_units)
@@ -750,6 +805,7 @@ class Importer {
     Entity& e = entity(id, element);
     if (e.kind == SbmlSymbol::Kind::reaction) invalid(element, "rateOf a variable", "reaction '" + id + "'");
     if (e.assignment_rule) refuse(element, "rateOf a variable with an assignment rule", "'" + id + "'");
+    if (e.rep == Rep::algebraic) refuse(element, "rateOf a value an algebraic rule determines", "'" + id + "'");
     if (e.rate_rule) return *e.rate_rule;
     if (e.kind != SbmlSymbol::Kind::species || !e.amount_state) return number(0.0);
     Expression amount_rate = number(0.0);
@@ -784,7 +840,8 @@ class Importer {
       if (id == raw_time) return symbol("t");
       if (!id.empty() && id[0] == raw_engraft_prefix) return symbol(id.substr(1));
       if (!id.empty() && id[0] == raw_rate_prefix) return initial(rate_of(id.substr(1), element), element);
-      entity(id, element);
+      // Its start value is the solution of the algebraic rules, not its SBML value (a guess).
+      if (entity(id, element).rep == Rep::algebraic) refuse(element, "initial value of a value an algebraic rule determines", "'" + id + "'");
       return initial_value(id);
     }, [&] { spend(element); });
   }
@@ -910,10 +967,19 @@ class Importer {
           m.derivatives.push_back(Derivative{e.name, rate, where(e.rate_rule ? e.rate_rule_element : e.element)});
           break;
         }
-        case Rep::undefined: break;
+        case Rep::algebraic: case Rep::undefined: break;
       }
     }
+    for (const AlgebraicEquation& rule : algebraic_) m.algebraic_rules.push_back(algebraic_rule(rule));
     m.parameters.insert(m.parameters.end(), local_parameters_.begin(), local_parameters_.end());
+  }
+
+  // The SBML value is only where the search starts; a value without one starts at 0.
+  AlgebraicRule algebraic_rule(const AlgebraicEquation& rule) {
+    const Entity& e = entities_.at(rule.determines);
+    const bool has_value = e.attribute || e.initial_assignment || e.initial_amount || e.initial_concentration;
+    return AlgebraicRule{e.name, dynamic(rule.math, rule.element), has_value ? initial_value(e.id) : number(0.0), "",
+                         fmt::format("SBML algebraic rule for {} {}", kind_name(e.kind), e.id), where(rule.element)};
   }
 
   static const char* kind_name(SbmlSymbol::Kind kind) {
@@ -1116,6 +1182,7 @@ class Importer {
   std::map<std::string, Entity> entities_;
   std::vector<std::string> order_;  // document order
   std::vector<engraft::Parameter> local_parameters_;
+  std::vector<AlgebraicEquation> algebraic_;
   std::map<std::string, Expression> initial_cache_;
   std::set<std::string> in_progress_;
   std::size_t work_ = 0, nesting_ = 0;

@@ -419,7 +419,16 @@ double evaluate(const Expression& e, const std::function<double(const std::strin
   return std::nan("");
 }
 
+namespace {
+bool mentions(const Expression& e, std::string_view variable) {
+  if (e.op() == Op::symbol) return e.name() == variable;
+  return std::any_of(e.args().begin(), e.args().end(), [&](const Expression& a) { return mentions(a, variable); });
+}
+}  // namespace
+
 Expression differentiate(const Expression& e, std::string_view variable) {
+  // Exactly 0 where the variable does not occur: the rules below would give 0/0 for e.g. acos(-1).
+  if (!mentions(e, variable)) return num(0);
   const auto d = [&](const Expression& x) { return differentiate(x, variable); };
   const auto& a = e.args();
   switch (e.op()) {

@@ -63,6 +63,7 @@ class CompiledModel {
   std::size_t n_observables() const { return model_.observables.size(); }
   std::size_t n_roots() const { return roots_.size(); }
   std::size_t n_events() const { return model_.events.size(); }
+  std::size_t n_algebraic() const { return model_.algebraic_rules.size(); }
   const std::vector<RootInfo>& roots_info() const { return roots_; }
 
   /// Index by name; throws InputError (with `where`) when there is none.
@@ -102,14 +103,17 @@ class CompiledModel {
   friend class ModelCompiler;
   /// Sets t and the states in the registers, runs `program`, returns the registers.
   double* run_at(const detail::Program& program, double t, const double* y, Workspace& w) const;
+  /// Solves the algebraic rules for their variables at the t and states in the registers.
+  void solve_algebraic(double* registers) const;
 
   Model model_;
   std::uint64_t hash_ = 0;
   std::size_t n_registers_ = 0;
   std::size_t state_base_ = 1, parameter_base_ = 0, observable_base_ = 0, derivative_base_ = 0, root_base_ = 0;
+  std::size_t algebraic_base_ = 0, residual_base_ = 0, jacobian_base_ = 0;
   std::vector<std::uint32_t> trigger_registers_;
   std::vector<std::pair<std::size_t, double>> constants_;
-  std::unique_ptr<detail::Program> derive_, initial_, rhs_, observe_, roots_program_;
+  std::unique_ptr<detail::Program> derive_, initial_, rhs_, observe_, roots_program_, residual_, jacobian_;
   std::vector<std::unique_ptr<detail::Program>> triggers_, events_;
   std::vector<RootInfo> roots_;
   std::vector<ResolvedRoute> routes_;
