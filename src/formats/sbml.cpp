@@ -24,10 +24,17 @@
 //   trigger true (cascade), or where priorities would order events firing together at the start.
 //   Priorities and persistence only matter among events that fire together, so they are exact
 //   otherwise. initialValue=true is exact while the trigger is false at the start (checked).
-// Refused (SbmlUnsupported): algebraic rules, fast reactions, the delay csymbol, event delays,
+// - algebraic rules: each determines the value the SBML structural matching gives it (an
+//   undetermined value it mentions); Model::algebraic_rules, solved by Newton in CompiledModel.
+// - fast reactions (at equilibrium at all times): the amounts of the species they change are
+//   algebraic variables, fixed by one state per conserved moiety of the fast reactions (changed
+//   by slow reactions only) and by each fast rate being 0.
+// Refused (SbmlUnsupported): over-determined or ambiguous algebraic rules, dependent fast
+// reactions (and fast ones with varying stoichiometry, conversion factors or event assignments),
+// algebraic systems Newton cannot solve at run time, the delay csymbol, event delays,
 // equality in triggers, flux balance (fbc), reactions without kinetic laws, rateOf of an
-// assignment-rule variable, values that SBML leaves undefined, and MathML without an exact
-// mapping (factorial of a variable).
+// assignment-rule or algebraic variable, values that SBML leaves undefined, and MathML without an
+// exact mapping (factorial of a variable).
 #include "engraft/formats/sbml.hpp"
 
 #include <algorithm>
@@ -624,7 +631,7 @@ class Importer {
   void collect_reactions() {
     for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
       const ::Reaction* r = sbml_.getReaction(i);
-      if (r->isSetFast() && r->getFast()) refuse(r, "fast reaction");
+      if (r->isSetFast() && r->getFast()) fast_reactions_.push_back(r);
       const ::KineticLaw* law = r->getKineticLaw();
       if (!law || !law->isSetMath()) refuse(r, "reaction without a kinetic law");
       std::map<std::string, std::string> locals;
@@ -718,6 +725,7 @@ class Importer {
       }
     }
     match_algebraic_rules();
+    reduce_fast_reactions();
     // A value fixed at the start is an assignment of parameters only when nothing can move it:
     // no time in it and no parameter that an event changes.
     std::set<std::string> moving_parameters;
@@ -778,6 +786,43 @@ class Importer {
     }
   }
 
+  // Fast reactions are at equilibrium at all times (SBML Level 2): the amounts of the species
+  // they change are algebraic variables, determined by the conserved moieties of the fast
+  // reactions (states that only slow reactions change) and by each fast rate being 0.
+  void reduce_fast_reactions() {
+    if (fast_reactions_.empty()) return;
+    const auto changes = [](const Entity& s) { return !s.boundary && !s.constant && s.amount_state; };
+    std::map<std::string, std::size_t> row_of;
+    std::vector<std::vector<double>> matrix;  // fast species x fast reactions
+    for (std::size_t j = 0; j < fast_reactions_.size(); ++j) {
+      const ::Reaction* r = fast_reactions_[j];
+      const auto add = [&](const ::SpeciesReference* sr, double sign) {
+        Entity& s = entities_.at(sr->getSpecies());
+        if (!changes(s)) return;
+        if (s.event_target) refuse(sr, "event assignment to a species of a fast reaction", "'" + s.id + "'");
+        if (!s.conversion_factor.empty()) refuse(sr, "conversion factor on a species of a fast reaction", "'" + s.id + "'");
+        const Expression n = stoichiometry(sr);
+        if (!n.is_number()) refuse(sr, "fast reaction with a stoichiometry that varies");
+        const auto [it, added] = row_of.try_emplace(s.id, fast_species_.size());
+        if (added) {
+          fast_species_.push_back(s.id);
+          matrix.emplace_back(fast_reactions_.size(), 0.0);
+        }
+        matrix[it->second][j] += sign * n.value();
+      };
+      for (unsigned k = 0; k < r->getNumReactants(); ++k) add(r->getReactant(k), -1.0);
+      for (unsigned k = 0; k < r->getNumProducts(); ++k) add(r->getProduct(k), 1.0);
+    }
+    const detail::NullSpace laws = detail::left_null_space(matrix);
+    // Each fast reaction must move the species in its own direction: a dependent one would make
+    // its rate = 0 a second equation for what another already fixes.
+    if (laws.rank != fast_reactions_.size())
+      refuse(fast_reactions_.front(), "fast reactions that are not independent",
+             fmt::format("{} fast reactions change the species in only {} independent ways", fast_reactions_.size(), laws.rank));
+    conservation_ = laws.basis;
+    for (const std::string& id : fast_species_) entities_.at(id).rep = Rep::algebraic;  // the amount, still
+  }
+
   // ---- what an id means in dynamic math ----
   Expression dynamic_symbol(const std::string& id, const ::SBase* element) {
     if (!id.empty() && id[0] == raw_engraft_prefix) return symbol(id.substr(1));
@@ -786,9 +831,9 @@ class Importer {
     switch (e.rep) {
       case Rep::undefined:
         refuse(e.element, "value that SBML leaves undefined ('" + id + "' has no value)");
-      case Rep::reaction: case Rep::parameter: case Rep::assignment: case Rep::fixed: case Rep::algebraic:
+      case Rep::reaction: case Rep::parameter: case Rep::assignment: case Rep::fixed:
         return symbol(e.name);
-      case Rep::state:
+      case Rep::state: case Rep::algebraic:
         if (e.kind == SbmlSymbol::Kind::species && e.amount_state && !e.amount_units)
           return divide(symbol(e.name), dynamic_symbol(e.compartment, e.element));
         return symbol(e.name);
@@ -914,6 +959,7 @@ class Importer {
     std::map<std::string, Expression> reaction_terms;
     for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
       const ::Reaction* r = sbml_.getReaction(i);
+      if (is_fast(r)) continue;  // its effect is the equilibrium (build_fast_equilibrium)
       const Expression rate = symbol(entities_.at(r->getId()).name);
       const auto contribute = [&](const ::SpeciesReference* sr, bool product) {
         const Entity& s = entities_.at(sr->getSpecies());
@@ -971,7 +1017,44 @@ class Importer {
       }
     }
     for (const AlgebraicEquation& rule : algebraic_) m.algebraic_rules.push_back(algebraic_rule(rule));
+    build_fast_equilibrium(reaction_terms);
     m.parameters.insert(m.parameters.end(), local_parameters_.begin(), local_parameters_.end());
+  }
+
+  bool is_fast(const ::Reaction* r) const {
+    return std::find(fast_reactions_.begin(), fast_reactions_.end(), r) != fast_reactions_.end();
+  }
+
+  // One state per conserved moiety (sum of l_i x amount_i, which only slow reactions change) and
+  // the algebraic system that gives the species' amounts back: each moiety's sum equals its state,
+  // each fast rate is 0. Newton solves the system as a whole; which rule names which species
+  // only pairs equations with unknowns.
+  void build_fast_equilibrium(const std::map<std::string, Expression>& slow_terms) {
+    Model& m = out_.model;
+    std::vector<Expression> residuals;
+    for (std::size_t k = 0; k < conservation_.size(); ++k) {
+      Expression sum = number(0.0), initial_sum = number(0.0), rate = number(0.0);
+      for (std::size_t i = 0; i < fast_species_.size(); ++i) {
+        const double l = conservation_[k][i];
+        if (l == 0.0) continue;
+        const Entity& s = entities_.at(fast_species_[i]);
+        sum = plus(sum, times(number(l), symbol(s.name)));
+        initial_sum = plus(initial_sum, times(number(l), initial_amount(s)));
+        if (const auto it = slow_terms.find(s.id); it != slow_terms.end()) rate = plus(rate, times(number(l), it->second));
+      }
+      const std::string name = unique(fmt::format("fast_moiety_{}", k + 1));
+      const SourceLocation at = where(fast_reactions_.front());
+      m.states.push_back(State{name, "", "conserved moiety of the fast reactions", initial_sum, at});
+      m.derivatives.push_back(Derivative{name, rate, at});
+      residuals.push_back(apply(Op::subtract, {sum, symbol(name)}));
+    }
+    for (const ::Reaction* r : fast_reactions_) residuals.push_back(symbol(entities_.at(r->getId()).name));
+    for (std::size_t i = 0; i < fast_species_.size(); ++i) {
+      const Entity& s = entities_.at(fast_species_[i]);
+      m.algebraic_rules.push_back(AlgebraicRule{s.name, residuals[i], initial_amount(s), "",
+                                                fmt::format("amount of species {} at fast equilibrium", s.id),
+                                                where(s.element)});
+    }
   }
 
   // The SBML value is only where the search starts; a value without one starts at 0.
@@ -1183,6 +1266,9 @@ class Importer {
   std::vector<std::string> order_;  // document order
   std::vector<engraft::Parameter> local_parameters_;
   std::vector<AlgebraicEquation> algebraic_;
+  std::vector<const ::Reaction*> fast_reactions_;
+  std::vector<std::string> fast_species_;             // ids, in the order of conservation_'s columns
+  std::vector<std::vector<double>> conservation_;     // one conserved moiety per row
   std::map<std::string, Expression> initial_cache_;
   std::set<std::string> in_progress_;
   std::size_t work_ = 0, nesting_ = 0;
@@ -1345,6 +1431,11 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
                                            Expression::apply(Op::piecewise, {Expression::number(1.0), e.trigger, Expression::number(-1.0)}),
                                            "", "", {}});
 
+  // One per algebraic variable: NaN where Newton found no solution.
+  const std::size_t first_algebraic = model.observables.size();
+  for (const AlgebraicRule& a : model.algebraic_rules)
+    model.observables.push_back(Observable{unique("algebraic__" + a.variable), Expression::symbol(a.variable), "", "", {}});
+
   if (model.states.empty()) {  // the integrators need a state: a constant one changes nothing
     const std::string name = unique("constant__");
     model.states.push_back(State{name, "", "", Expression::number(0.0), {}});
@@ -1429,11 +1520,23 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
     solver->solve(problem, result);
     return result.ok();
   };
+  // Algebraic rules (and fast equilibria) that Newton cannot solve from where it starts (a singular
+  // Jacobian, a root the dynamics would choose) leave NaN: that is a refusal, not a result.
+  const auto unsolved = [&](const std::string& detail) {
+    return refused("algebraic rules Newton cannot solve", "unsupported SBML construct: algebraic rules Newton cannot solve: " + detail);
+  };
   SolveResult result;
-  if (!solve(times, result))
-    return failed(fmt::format("solve failed at t = {}: {} ({})", result.t_failed, to_string(result.status), result.message));
+  if (!solve(times, result)) {
+    const std::string message =
+        fmt::format("solve failed at t = {}: {} ({})", result.t_failed, to_string(result.status), result.message);
+    return model.algebraic_rules.empty() ? failed(message) : unsolved(message);
+  }
   const Trajectory& tr = result.trajectory;
   if (tr.times.size() != times.size()) return failed("the solver returned fewer output rows than asked");
+  for (std::size_t row = 0; row < tr.times.size(); ++row)
+    for (std::size_t k = 0; k < model.algebraic_rules.size(); ++k)
+      if (std::isnan(tr.observables[row * compiled->n_observables() + first_algebraic + k]))
+        return unsolved(fmt::format("no solution for '{}' at t = {}", model.algebraic_rules[k].variable, tr.times[row]));
   const auto fired_near = [](const Trajectory& t, std::size_t event, double time, double tolerance) {
     return std::any_of(t.events_fired.begin(), t.events_fired.end(), [&](const auto& f) {
       return f.second == event && std::abs(f.first - time) <= tolerance;

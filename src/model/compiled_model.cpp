@@ -706,7 +706,8 @@ bool solve_dense(double* a, double* b, std::size_t n) {
 }  // namespace
 
 // Newton's method with the exact Jacobian, from the values in the registers (the last solution,
-// or the guesses at the start): a few iterations per call along a solution. Converged when every
+// or the guesses at the start): a few iterations per call along a solution. Converged when the
+// residuals are exactly 0, when every
 // step is below 1e-12 of its variable, or when the steps stop shrinking (rounding) while below
 // 1e-9 of max(|variable|, 1): near a simple root Newton's steps shrink quadratically, so a step
 // that does not halve is rounding noise. Without convergence the variables become NaN, which the
@@ -719,6 +720,9 @@ void CompiledModel::solve_algebraic(double* r) const {
   double previous = std::numeric_limits<double>::infinity();
   for (int iteration = 0; iteration < 60; ++iteration) {
     residual_->run(r);
+    // Exactly satisfied: nothing to solve, even where the Jacobian is singular (a fast reaction
+    // whose rate constant is 0 leaves every value at equilibrium).
+    if (std::all_of(step, step + n, [](double f) { return f == 0.0; })) return;
     jacobian_->run(r);
     if (!solve_dense(jacobian, step, n)) break;
     bool tiny = true, small = true;
