@@ -32,7 +32,8 @@
 // Refused (SbmlUnsupported): over-determined or ambiguous algebraic rules, dependent fast
 // reactions (and fast ones with varying stoichiometry, conversion factors or event assignments),
 // algebraic systems Newton cannot solve at run time, the delay csymbol, event delays,
-// equality in triggers, flux balance (fbc), reactions without kinetic laws, rateOf of an
+// equality in triggers, flux balance (fbc: run_sbml_flux_balance_case, not a time course),
+// reactions without kinetic laws, rateOf of an
 // assignment-rule or algebraic variable, values that SBML leaves undefined, and MathML without an
 // exact mapping (factorial of a variable).
 #include "engraft/formats/sbml.hpp"
@@ -1338,7 +1339,17 @@ std::string format_value(double v) {
 
 }  // namespace
 
-SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file) {
+SbmlTestType read_sbml_test_type(const std::filesystem::path& model_m) {
+  std::ifstream in(model_m);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with("testType:"))
+      return trim(std::string_view(line).substr(9)) == "FluxBalanceSteadyState" ? SbmlTestType::flux_balance
+                                                                                 : SbmlTestType::time_course;
+  return SbmlTestType::time_course;
+}
+
+SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file, SbmlTestType type) {
   std::ifstream in(file);
   if (!in) throw InputError({file, 0, ""}, "a readable settings file", "none");
   SbmlTestSettings s;
@@ -1370,7 +1381,7 @@ SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file) {
       for (auto& v : split_list(value)) s.concentration.insert(v);
     }
   }
-  if (!has_duration || !has_steps || s.steps <= 0 || !(s.duration > 0))
+  if (type == SbmlTestType::time_course && (!has_duration || !has_steps || s.steps <= 0 || !(s.duration > 0)))
     throw InputError({file, 0, "duration"}, "a time course (duration > 0 and steps > 0)", "none",
                      "flux-balance cases have no time course");
   return s;
@@ -1597,21 +1608,20 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
   return run;
 }
 
+SbmlRun refused_run(const InputError& e) {
+  SbmlRun run;
+  run.status = SbmlRun::Status::refused;
+  const auto* unsupported = dynamic_cast<const SbmlUnsupported*>(&e);
+  run.construct = unsupported ? unsupported->construct() : "input error";
+  run.message = e.what();
+  return run;
+}
+
 SbmlRun run_sbml_case(const std::filesystem::path& sbml_file, const SbmlTestSettings& settings) {
   try {
     return simulate_sbml(import_sbml_document(sbml_file), settings);
-  } catch (const SbmlUnsupported& e) {
-    SbmlRun run;
-    run.status = SbmlRun::Status::refused;
-    run.construct = e.construct();
-    run.message = e.what();
-    return run;
   } catch (const InputError& e) {
-    SbmlRun run;
-    run.status = SbmlRun::Status::refused;
-    run.construct = "input error";
-    run.message = e.what();
-    return run;
+    return refused_run(e);
   }
 }
 
