@@ -35,7 +35,7 @@
 // equality in triggers, flux balance (fbc: run_sbml_flux_balance_case, not a time course),
 // reactions without kinetic laws, rateOf of an
 // assignment-rule or algebraic variable, values that SBML leaves undefined, and MathML without an
-// exact mapping (factorial of a variable).
+// exact mapping.
 #include "engraft/formats/sbml.hpp"
 
 #include <algorithm>
@@ -430,13 +430,7 @@ class Importer {
         const Expression magnitude = log_of(plus(inv, sqrt_of(plus(square(inv), number(1.0)))));
         return apply(Op::piecewise, {apply(Op::negate, {magnitude}), apply(Op::less, {x, number(0.0)}), magnitude});
       }
-      case AST_FUNCTION_FACTORIAL: {
-        need(1);
-        const Expression x = arg(0);
-        if (x.is_number() && x.value() >= 0 && x.value() == std::floor(x.value()) && x.value() <= 170)
-          return number(std::tgamma(x.value() + 1.0));
-        refuse(c.element, "factorial of a non-constant value");
-      }
+      case AST_FUNCTION_FACTORIAL: return unary(Op::factorial);
       case AST_FUNCTION_PIECEWISE: {
         if (n == 0) refuse(c.element, "empty piecewise");
         std::vector<Expression> args;

@@ -47,6 +47,7 @@ using AstPtr = std::unique_ptr<::ASTNode>;
     case Op::asin: return ::AST_FUNCTION_ARCSIN;
     case Op::acos: return ::AST_FUNCTION_ARCCOS;
     case Op::atan: return ::AST_FUNCTION_ARCTAN;
+    case Op::factorial: return ::AST_FUNCTION_FACTORIAL;
     case Op::min: return ::AST_FUNCTION_MIN;
     case Op::max: return ::AST_FUNCTION_MAX;
     case Op::piecewise: return ::AST_FUNCTION_PIECEWISE;  // same argument order as engraft

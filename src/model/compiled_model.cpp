@@ -56,6 +56,7 @@ OpCode opcode_for(Op op) {
     case Op::asin: return OpCode::asin;
     case Op::acos: return OpCode::acos;
     case Op::atan: return OpCode::atan;
+    case Op::factorial: return OpCode::factorial;
     default: break;
   }
   ENGRAFT_ASSERT(false, "operator without an opcode");

@@ -22,7 +22,7 @@ Model small_model() {
   m.assignments.push_back(Assignment{"s", ex("1 / (1 + k * x)"), "1", "", {}});
   m.assignments.push_back(Assignment{"twice_k", ex("2 * k"), "1", "", {}});  // parameters only: derived once
   m.derivatives.push_back(Derivative{"x", ex("-twice_k * x * s + if(t > 3, 1, 0)"), {}});
-  m.derivatives.push_back(Derivative{"y", ex("x ^ 2 - y ^ 0.5 + max(x, y, 0.1)"), {}});
+  m.derivatives.push_back(Derivative{"y", ex("x ^ 2 - y ^ 0.5 + max(x, y, 0.1) + factorial(floor(y))"), {}});
   m.observables.push_back(Observable{"total", ex("x + y"), "1", "", {}});
   m.events.push_back(EventRule{"bump", ex("x < thr"), {{"y", ex("y + 1")}, {"k", ex("k / 2")}}, {}});
   return m;
