@@ -795,15 +795,13 @@ class Importer {
         Entity& s = entities_.at(sr->getSpecies());
         if (!changes(s)) return;
         if (s.event_target) refuse(sr, "event assignment to a species of a fast reaction", "'" + s.id + "'");
-        if (!s.conversion_factor.empty()) refuse(sr, "conversion factor on a species of a fast reaction", "'" + s.id + "'");
-        const Expression n = stoichiometry(sr);
-        if (!n.is_number()) refuse(sr, "fast reaction with a stoichiometry that varies");
+        const double n = fast_stoichiometry(sr, s);
         const auto [it, added] = row_of.try_emplace(s.id, fast_species_.size());
         if (added) {
           fast_species_.push_back(s.id);
           matrix.emplace_back(fast_reactions_.size(), 0.0);
         }
-        matrix[it->second][j] += sign * n.value();
+        matrix[it->second][j] += sign * n;
       };
       for (unsigned k = 0; k < r->getNumReactants(); ++k) add(r->getReactant(k), -1.0);
       for (unsigned k = 0; k < r->getNumProducts(); ++k) add(r->getProduct(k), 1.0);
@@ -816,6 +814,44 @@ class Importer {
              fmt::format("{} fast reactions change the species in only {} independent ways", fast_reactions_.size(), laws.rank));
     conservation_ = laws.basis;
     for (const std::string& id : fast_species_) entities_.at(id).rep = Rep::algebraic;  // the amount, still
+  }
+
+  // How much one unit of a fast reaction's flux changes the amount of species `s`: the
+  // stoichiometry times the conversion factor, which must be numbers for the whole run.
+  double fast_stoichiometry(const ::SpeciesReference* sr, const Entity& s) {
+    std::optional<double> n;
+    if (level_ < 3 && sr->isSetStoichiometryMath()) n = constant_number(stoichiometry(sr));
+    else if (sr->isSetId()) n = fixed_value(sr->getId());
+    else if (level_ < 3 || sr->isSetStoichiometry()) n = sr->getStoichiometry();
+    if (!n) refuse(sr, "fast reaction with a stoichiometry that varies");
+    if (s.conversion_factor.empty()) return *n;
+    const std::optional<double> factor = fixed_value(s.conversion_factor);
+    if (!factor) refuse(sr, "fast reaction with a conversion factor that varies", "'" + s.conversion_factor + "'");
+    return *n * *factor;
+  }
+
+  // The number an id has for the whole run: a parameter no event changes, or a value fixed at
+  // the start by an initial assignment of such parameters. nullopt when time or events move it.
+  std::optional<double> fixed_value(const std::string& id) {
+    const Entity& e = entities_.at(id);
+    if (e.event_target || (e.rep != Rep::parameter && e.rep != Rep::fixed)) return std::nullopt;
+    if (e.rep == Rep::parameter) return *e.attribute;
+    return constant_number(initial_value(id));
+  }
+
+  // The value of an expression (engraft names) of parameters that no event changes; nullopt when
+  // it reads anything else.
+  std::optional<double> constant_number(const Expression& e) const {
+    std::map<std::string, double> constants;
+    for (const auto& [id, entity] : entities_)
+      if (entity.rep == Rep::parameter && !entity.event_target) constants[entity.name] = *entity.attribute;
+    bool constant = true;
+    const double value = evaluate(e, [&](const std::string& name) {
+      const auto it = constants.find(name);
+      constant = constant && it != constants.end();
+      return it == constants.end() ? 0.0 : it->second;
+    });
+    return constant ? std::optional<double>(value) : std::nullopt;
   }
 
   // ---- what an id means in dynamic math ----
