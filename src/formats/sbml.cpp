@@ -813,6 +813,7 @@ class Importer {
       refuse(fast_reactions_.front(), "fast reactions that are not independent",
              fmt::format("{} fast reactions change the species in only {} independent ways", fast_reactions_.size(), laws.rank));
     conservation_ = laws.basis;
+    fast_stoichiometry_ = matrix;
     for (const std::string& id : fast_species_) entities_.at(id).rep = Rep::algebraic;  // the amount, still
   }
 
@@ -1086,6 +1087,46 @@ class Importer {
                                                 fmt::format("amount of species {} at fast equilibrium", s.id),
                                                 where(s.element)});
     }
+    out_.fast_stability = fast_stability();
+  }
+
+  // M = (d v_fast / d amounts) x stoichiometry: how the fast rates respond to moving along their
+  // own reactions. The equilibrium the fast dynamics reach is stable (M has no eigenvalue with
+  // a positive real part); Newton may find an unstable one, which simulate_sbml refuses.
+  std::vector<std::vector<Expression>> fast_stability() const {
+    std::map<std::string, Expression> assigned;
+    for (const Assignment& a : out_.model.assignments) assigned.emplace(a.name, a.value);
+    std::vector<std::vector<Expression>> m;
+    for (const ::Reaction* r : fast_reactions_) {
+      std::set<std::string> expanding;
+      const Expression rate = inlined(symbol(entities_.at(r->getId()).name), assigned, expanding);
+      std::vector<Expression> row;
+      for (std::size_t l = 0; l < fast_reactions_.size(); ++l) {
+        Expression sum = number(0.0);
+        for (std::size_t i = 0; i < fast_species_.size(); ++i)
+          if (const double n = fast_stoichiometry_[i][l]; n != 0.0)
+            sum = plus(sum, times(number(n), differentiate(rate, entities_.at(fast_species_[i]).name)));
+        row.push_back(sum);
+      }
+      m.push_back(std::move(row));
+    }
+    return m;
+  }
+
+  // e with every assignment replaced by its value (a cycle, which the compiler refuses, stops).
+  static Expression inlined(const Expression& e, const std::map<std::string, Expression>& assigned,
+                            std::set<std::string>& expanding) {
+    if (e.op() == Op::symbol) {
+      const auto it = assigned.find(e.name());
+      if (it == assigned.end() || !expanding.insert(e.name()).second) return e;
+      Expression value = inlined(it->second, assigned, expanding);
+      expanding.erase(e.name());
+      return value;
+    }
+    if (e.args().empty()) return e;
+    std::vector<Expression> args;
+    for (const Expression& a : e.args()) args.push_back(inlined(a, assigned, expanding));
+    return apply(e.op(), std::move(args));
   }
 
   // The SBML value is only where the search starts; a value without one starts at 0.
@@ -1300,6 +1341,7 @@ class Importer {
   std::vector<const ::Reaction*> fast_reactions_;
   std::vector<std::string> fast_species_;             // ids, in the order of conservation_'s columns
   std::vector<std::vector<double>> conservation_;     // one conserved moiety per row
+  std::vector<std::vector<double>> fast_stoichiometry_;  // fast species x fast reactions
   std::map<std::string, Expression> initial_cache_;
   std::set<std::string> in_progress_;
   std::size_t work_ = 0, nesting_ = 0;
@@ -1426,6 +1468,36 @@ bool events_interfere(const SbmlImport& imported, std::size_t a, std::size_t b) 
 }
 }  // namespace
 
+namespace {
+// Why the fast equilibrium with stability matrix m (k x k, row-major) is not what the fast
+// dynamics would reach; empty when it is. An eigenvalue with a positive real part is unstable;
+// 0 (a rate that does not depend on its own extent, e.g. a rate constant of 0) leaves every
+// point an equilibrium, which is where the values stay. Checked exactly for one reaction, for
+// uncoupled ones (diagonal m) and for two (trace and determinant); more coupled ones are refused.
+std::string fast_stability_refusal(const double* m, std::size_t k) {
+  if (k == 0) return {};
+  double scale = 0.0;
+  bool diagonal = true;
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
+      scale = std::max(scale, std::abs(m[i * k + j]));
+      diagonal = diagonal && (i == j || m[i * k + j] == 0.0);
+    }
+  const double slack = 1e-9 * scale;  // rounding in the derivatives, not instability
+  const char* const unstable = "fast reaction at an unstable equilibrium";
+  if (diagonal) {
+    for (std::size_t i = 0; i < k; ++i)
+      if (!(m[i * k + i] <= slack)) return unstable;
+    return {};
+  }
+  if (k == 2) {
+    const double trace = m[0] + m[3], determinant = m[0] * m[3] - m[1] * m[2];
+    return trace <= slack && determinant >= -slack * scale ? std::string() : unstable;
+  }
+  return "more than two coupled fast reactions (stability not checked)";
+}
+}  // namespace
+
 SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settings) {
   SbmlRun run;
   const auto refused = [&](const std::string& construct, const std::string& message) {
@@ -1476,6 +1548,11 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
   const std::size_t first_algebraic = model.observables.size();
   for (const AlgebraicRule& a : model.algebraic_rules)
     model.observables.push_back(Observable{unique("algebraic__" + a.variable), Expression::symbol(a.variable), "", "", {}});
+
+  // The fast equilibrium's stability matrix, row-major (fast_stability_refusal).
+  const std::size_t first_stability = model.observables.size();
+  for (const auto& row : imported.fast_stability)
+    for (const Expression& entry : row) model.observables.push_back(Observable{unique("fast_stability__"), entry, "", "", {}});
 
   if (model.states.empty()) {  // the integrators need a state: a constant one changes nothing
     const std::string name = unique("constant__");
@@ -1578,6 +1655,11 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
     for (std::size_t k = 0; k < model.algebraic_rules.size(); ++k)
       if (std::isnan(tr.observables[row * compiled->n_observables() + first_algebraic + k]))
         return unsolved(fmt::format("no solution for '{}' at t = {}", model.algebraic_rules[k].variable, tr.times[row]));
+  for (std::size_t row = 0; row < tr.times.size(); ++row) {
+    const double* entries = tr.observables.data() + row * compiled->n_observables() + first_stability;
+    if (const std::string why = fast_stability_refusal(entries, imported.fast_stability.size()); !why.empty())
+      return refused(why, fmt::format("unsupported SBML construct: {} at t = {}", why, tr.times[row]));
+  }
   const auto fired_near = [](const Trajectory& t, std::size_t event, double time, double tolerance) {
     return std::any_of(t.events_fired.begin(), t.events_fired.end(), [&](const auto& f) {
       return f.second == event && std::abs(f.first - time) <= tolerance;

@@ -63,6 +63,10 @@ struct SbmlImport {
   /// simulate_sbml refuses when the order matters.
   bool events_have_priorities = false;
   std::vector<bool> events_persistent;  // per model.events entry (Level 2: all persistent)
+  /// Fast reactions: M[j][l] = sum_i d(rate j)/d(amount i) x stoichiometry(i, l). Newton may find
+  /// an equilibrium the fast dynamics would leave (M with an eigenvalue of positive real part):
+  /// simulate_sbml checks M at every output and refuses such a run.
+  std::vector<std::vector<Expression>> fast_stability;
   int level = 0, version = 0;
 };
 
