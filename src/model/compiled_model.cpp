@@ -706,6 +706,31 @@ bool solve_dense(double* a, double* b, std::size_t n) {
 }
 }  // namespace
 
+// Where the Jacobian is singular (rules already satisfied whose variables it cannot move, or a
+// variable a rule does not feel at the guess), the Gauss-Newton step (J^T J + mu I) step = J^T F
+// with mu 1e-12 of J^T J's largest diagonal entry: it leaves alone the directions no residual
+// sees and moves the others as Newton would. Registers as solve_algebraic; false if J is 0.
+bool CompiledModel::least_squares_step(double* r) const {
+  const std::size_t n = n_algebraic();
+  residual_->run(r);  // solve_dense overwrote both
+  jacobian_->run(r);
+  const double* jacobian = r + jacobian_base_;
+  double* step = r + residual_base_;
+  std::vector<double> normal(n * n, 0.0), gradient(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      for (std::size_t k = 0; k < n; ++k) normal[i * n + j] += jacobian[k * n + i] * jacobian[k * n + j];
+      gradient[i] += jacobian[j * n + i] * step[j];
+    }
+  double largest = 0.0;
+  for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, normal[i * n + i]);
+  if (!(largest > 0.0) || !std::isfinite(largest)) return false;
+  for (std::size_t i = 0; i < n; ++i) normal[i * n + i] += 1e-12 * largest;
+  if (!solve_dense(normal.data(), gradient.data(), n)) return false;
+  std::copy(gradient.begin(), gradient.end(), step);
+  return true;
+}
+
 // Newton's method with the exact Jacobian, from the values in the registers (the last solution,
 // or the guesses at the start): a few iterations per call along a solution. Converged when the
 // residuals are exactly 0, when every
@@ -725,7 +750,7 @@ void CompiledModel::solve_algebraic(double* r) const {
     // whose rate constant is 0 leaves every value at equilibrium).
     if (std::all_of(step, step + n, [](double f) { return f == 0.0; })) return;
     jacobian_->run(r);
-    if (!solve_dense(jacobian, step, n)) break;
+    if (!solve_dense(jacobian, step, n) && !least_squares_step(r)) break;
     bool tiny = true, small = true;
     double largest = 0.0;
     for (std::size_t i = 0; i < n; ++i) {

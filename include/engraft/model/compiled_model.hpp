@@ -105,6 +105,8 @@ class CompiledModel {
   double* run_at(const detail::Program& program, double t, const double* y, Workspace& w) const;
   /// Solves the algebraic rules for their variables at the t and states in the registers.
   void solve_algebraic(double* registers) const;
+  /// A least-squares step where the algebraic rules' Jacobian is singular.
+  bool least_squares_step(double* registers) const;
 
   Model model_;
   std::uint64_t hash_ = 0;

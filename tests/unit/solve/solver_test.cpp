@@ -177,6 +177,19 @@ TEST_P(SolverConformance, NonlinearAlgebraicRuleFollowsTheRootNearTheGuess) {
   }
 }
 
+TEST_P(SolverConformance, SingularJacobianAtTheGuessTakesALeastSquaresStep) {
+  // 0 = y k + 6 x and 0 = k + 3: at the guess k = 0 the Jacobian [[k, y], [0, 1]] is singular.
+  // The least-squares step moves k alone; then Newton finds k = -3, y = 2x = 8 exp(-t/2).
+  Model m = decay_with_algebraic("y * kk + 6 * x", 1.0);
+  m.algebraic_rules.push_back(AlgebraicRule{"kk", parse_expression("kk + 3", {}), Expression::number(0.0), "", "", {}});
+  const SolveResult res = solve(m, {}, {0.0, 2.0}, 2.0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  for (std::size_t row = 0; row < 2; ++row) {
+    const double expected = 8.0 * std::exp(-0.5 * res.trajectory.times[row]);
+    EXPECT_NEAR(res.trajectory.observable(row, 1, 2), expected, value_tolerance * expected);
+  }
+}
+
 TEST_P(SolverConformance, AlgebraicRuleWithoutSolutionGivesNoValue) {
   // 0 = y^2 + 1 + x has no real root: y is NaN (x' does not read y, so the solve itself succeeds).
   const SolveResult res = solve(decay_with_algebraic("y ^ 2 + 1 + x", 1.0), {}, {1.0}, 1.0);
