@@ -208,6 +208,8 @@ class ModelCompiler {
     const std::size_t n_algebraic = model_.algebraic_rules.size();
     out_.algebraic_base_ = next_register_;
     for (std::size_t i = 0; i < n_algebraic; ++i) allocate();
+    out_.solved_base_ = next_register_;
+    for (std::size_t i = 0; i < n_algebraic; ++i) allocate();
     out_.residual_base_ = next_register_;
     for (std::size_t i = 0; i < n_algebraic; ++i) allocate();
     out_.jacobian_base_ = next_register_;
@@ -515,7 +517,8 @@ class ModelCompiler {
       check_symbols(rule.residual, rule.where);
       if (depends_on_time_or_state(rule.guess))
         fail(rule.where, "a guess for '" + rule.variable + "' of parameters only", to_string(rule.guess));
-      emit(rule.guess, *out_.initial_, static_cast<std::uint32_t>(out_.algebraic_base_ + i));
+      const std::uint32_t guess = emit(rule.guess, *out_.initial_, static_cast<std::uint32_t>(out_.algebraic_base_ + i));
+      out_.initial_->code.push_back({OpCode::copy, static_cast<std::uint32_t>(out_.solved_base_ + i), guess, 0, 0});
       residuals.push_back(rule.residual);
       const Expression inlined = inline_dynamic(rule.residual);
       for (const AlgebraicRule& unknown : rules) jacobian.push_back(differentiate(inlined, unknown.variable));
@@ -737,18 +740,22 @@ bool CompiledModel::least_squares_step(double* r) const {
 // step is below 1e-12 of its variable, or when the steps stop shrinking (rounding) while below
 // 1e-9 of max(|variable|, 1): near a simple root Newton's steps shrink quadratically, so a step
 // that does not halve is rounding noise. Without convergence the variables become NaN, which the
-// solver reports as a failed right-hand side: never a wrong value.
+// solver reports as a failed right-hand side: never a wrong value. The next call starts again from
+// the last solution (an integrator's rejected trial step must not poison the ones after it).
 void CompiledModel::solve_algebraic(double* r) const {
   const std::size_t n = n_algebraic();
   double* z = r + algebraic_base_;
   double* step = r + residual_base_;
   double* jacobian = r + jacobian_base_;
+  double* solved = r + solved_base_;
+  if (std::any_of(z, z + n, [](double v) { return std::isnan(v); })) std::copy(solved, solved + n, z);
+  const auto converged = [&] { std::copy(z, z + n, solved); };
   double previous = std::numeric_limits<double>::infinity();
   for (int iteration = 0; iteration < 60; ++iteration) {
     residual_->run(r);
     // Exactly satisfied: nothing to solve, even where the Jacobian is singular (a fast reaction
     // whose rate constant is 0 leaves every value at equilibrium).
-    if (std::all_of(step, step + n, [](double f) { return f == 0.0; })) return;
+    if (std::all_of(step, step + n, [](double f) { return f == 0.0; })) return converged();
     jacobian_->run(r);
     if (!solve_dense(jacobian, step, n) && !least_squares_step(r)) break;
     bool tiny = true, small = true;
@@ -764,7 +771,7 @@ void CompiledModel::solve_algebraic(double* r) const {
       small = small && change <= 1e-9 * std::max(std::abs(z[i]), 1.0);
       largest = std::max(largest, change / std::max(std::abs(z[i]), 1e-300));
     }
-    if (tiny || (small && largest > 0.5 * previous)) return;
+    if (tiny || (small && largest > 0.5 * previous)) return converged();
     previous = largest;
   }
   std::fill(z, z + n, std::nan(""));

@@ -112,7 +112,7 @@ class CompiledModel {
   std::uint64_t hash_ = 0;
   std::size_t n_registers_ = 0;
   std::size_t state_base_ = 1, parameter_base_ = 0, observable_base_ = 0, derivative_base_ = 0, root_base_ = 0;
-  std::size_t algebraic_base_ = 0, residual_base_ = 0, jacobian_base_ = 0;
+  std::size_t algebraic_base_ = 0, solved_base_ = 0, residual_base_ = 0, jacobian_base_ = 0;  // solved: last solution
   std::vector<std::uint32_t> trigger_registers_;
   std::vector<std::pair<std::size_t, double>> constants_;
   std::unique_ptr<detail::Program> derive_, initial_, rhs_, observe_, roots_program_, residual_, jacobian_;
