@@ -29,11 +29,11 @@
 // - fast reactions (at equilibrium at all times): the amounts of the species they change are
 //   algebraic variables, fixed by one state per conserved moiety of the fast reactions (changed
 //   by slow reactions only) and by each fast rate being 0.
-// Refused (SbmlUnsupported): over-determined or ambiguous algebraic rules, dependent fast
-// reactions (and fast ones with varying stoichiometry, conversion factors or event assignments),
-// algebraic systems Newton cannot solve at run time, the delay csymbol, event delays,
-// equality in triggers, flux balance (fbc: run_sbml_flux_balance_case, not a time course),
-// reactions without kinetic laws, rateOf of an
+// Refused (SbmlUnsupported): over-determined or ambiguous algebraic rules; dependent fast
+// reactions, fast ones whose stoichiometry or conversion factor varies, events assigning their
+// species; at run time, algebraic systems Newton cannot solve and unstable fast equilibria; the
+// delay csymbol, event delays, equality in triggers, flux balance (fbc: a linear program, see
+// run_sbml_flux_balance_case, not a time course), reactions without kinetic laws, rateOf of an
 // assignment-rule or algebraic variable, values that SBML leaves undefined, and MathML without an
 // exact mapping.
 #include "engraft/formats/sbml.hpp"
@@ -1093,7 +1093,7 @@ class Importer {
   // M = (d v_fast / d amounts) x stoichiometry: how the fast rates respond to moving along their
   // own reactions. The equilibrium the fast dynamics reach is stable (M has no eigenvalue with
   // a positive real part); Newton may find an unstable one, which simulate_sbml refuses.
-  std::vector<std::vector<Expression>> fast_stability() const {
+  std::vector<std::vector<Expression>> fast_stability() {
     std::map<std::string, Expression> assigned;
     for (const Assignment& a : out_.model.assignments) assigned.emplace(a.name, a.value);
     std::vector<std::vector<Expression>> m;
@@ -1114,19 +1114,15 @@ class Importer {
   }
 
   // e with every assignment replaced by its value (a cycle, which the compiler refuses, stops).
-  static Expression inlined(const Expression& e, const std::map<std::string, Expression>& assigned,
-                            std::set<std::string>& expanding) {
-    if (e.op() == Op::symbol) {
-      const auto it = assigned.find(e.name());
-      if (it == assigned.end() || !expanding.insert(e.name()).second) return e;
+  Expression inlined(const Expression& e, const std::map<std::string, Expression>& assigned,
+                     std::set<std::string>& expanding) {
+    return substitute(e, [&](const std::string& name) {
+      const auto it = assigned.find(name);
+      if (it == assigned.end() || !expanding.insert(name).second) return symbol(name);
       Expression value = inlined(it->second, assigned, expanding);
-      expanding.erase(e.name());
+      expanding.erase(name);
       return value;
-    }
-    if (e.args().empty()) return e;
-    std::vector<Expression> args;
-    for (const Expression& a : e.args()) args.push_back(inlined(a, assigned, expanding));
-    return apply(e.op(), std::move(args));
+    }, [&] { spend(fast_reactions_.front()); });
   }
 
   // The SBML value is only where the search starts; a value without one starts at 0.
@@ -1466,9 +1462,7 @@ bool events_interfere(const SbmlImport& imported, std::size_t a, std::size_t b) 
     if (imported.event_targets[b].count(name) || imported.event_reads[b].count(name)) return true;
   return false;
 }
-}  // namespace
 
-namespace {
 // Why the fast equilibrium with stability matrix m (k x k, row-major) is not what the fast
 // dynamics would reach; empty when it is. An eigenvalue with a positive real part is unstable;
 // 0 (a rate that does not depend on its own extent, e.g. a rate constant of 0) leaves every
