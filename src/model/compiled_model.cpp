@@ -441,7 +441,7 @@ class ModelCompiler {
     std::map<std::string, Expression> switches;
     for (const Expression& r : rates) collect_switches(r, switches);
     for (std::size_t i : rhs_needs) collect_switches(assignments_[i].value, switches);
-    for (const AlgebraicRule& rule : model_.algebraic_rules) collect_switches(inline_dynamic(rule.residual), switches);
+    for (const Expression& residual : inlined_residuals_) collect_switches(residual, switches);
     std::vector<Expression> root_exprs;
     for (const auto& [text, relational] : switches) {
       out_.roots_.push_back(RootInfo{false, 0, text});
@@ -492,16 +492,29 @@ class ModelCompiler {
   }
 
   // An expression with every dynamic assignment replaced by its value, so that it can be
-  // differentiated with respect to the algebraic variables.
-  Expression inline_dynamic(const Expression& e) const {
+  // differentiated with respect to the algebraic variables. Each assignment is inlined once and
+  // shared (the tree may still be large: within_budget bounds what differentiate() walks).
+  Expression inline_dynamic(const Expression& e) {
     if (e.op() == Op::symbol) {
       const Symbol& s = symbols_.at(e.name());
-      return s.kind == Kind::assignment && dynamic_[s.index] ? inline_dynamic(assignments_[s.index].value) : e;
+      if (s.kind != Kind::assignment || !dynamic_[s.index]) return e;
+      if (const auto it = inlined_.find(s.index); it != inlined_.end()) return it->second;
+      Expression value = inline_dynamic(assignments_[s.index].value);
+      inlined_.emplace(s.index, value);
+      return value;
     }
     if (e.args().empty()) return e;
     std::vector<Expression> args;
     for (const Expression& a : e.args()) args.push_back(inline_dynamic(a));
     return Expression::apply(e.op(), std::move(args));
+  }
+
+  // Whether e, walked as a tree (as differentiate() walks it), has at most 200000 nodes and depth
+  // 2000: chains of assignments can make an inlined residual exponentially large.
+  static bool within_budget(const Expression& e, std::size_t& nodes, std::size_t depth = 1) {
+    if (++nodes > 200000 || depth > 2000) return false;
+    return std::all_of(e.args().begin(), e.args().end(),
+                       [&](const Expression& a) { return within_budget(a, nodes, depth + 1); });
   }
 
   // The guesses (in the initial program), the residuals and their exact Jacobian (row-major)
@@ -521,6 +534,11 @@ class ModelCompiler {
       out_.initial_->code.push_back({OpCode::copy, static_cast<std::uint32_t>(out_.solved_base_ + i), guess, 0, 0});
       residuals.push_back(rule.residual);
       const Expression inlined = inline_dynamic(rule.residual);
+      std::size_t nodes = 0;
+      if (!within_budget(inlined, nodes))
+        fail(rule.where, "an algebraic rule of at most 200000 operations and depth 2000 with its assignments substituted",
+             "a larger one for '" + rule.variable + "'");
+      inlined_residuals_.push_back(inlined);
       for (const AlgebraicRule& unknown : rules) jacobian.push_back(differentiate(inlined, unknown.variable));
     }
     emit_assignments(needed_dynamic(residuals), *out_.residual_);
@@ -591,6 +609,8 @@ class ModelCompiler {
   std::vector<bool> dynamic_;                     // depends on t or states
   std::vector<std::uint32_t> assignment_register_;
   std::vector<const Derivative*> derivative_of_;
+  std::map<std::size_t, Expression> inlined_;      // dynamic assignment -> its value, inlined
+  std::vector<Expression> inlined_residuals_;      // per algebraic rule
   std::map<std::uint64_t, std::uint32_t> constants_;
   std::map<const Program*, std::map<std::tuple<OpCode, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t>> value_numbers_;
   std::map<std::string, std::uint32_t> hoisted_;

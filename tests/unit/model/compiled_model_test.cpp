@@ -105,6 +105,14 @@ TEST(CompiledModel, RejectsBrokenModels) {
   Model reserved = small_model();
   reserved.parameters.push_back(Parameter{"t", 1.0, "1", "", "x", "", {}});
   EXPECT_THROW(CompiledModel::compile(reserved), InputError);
+
+  // a1 = x * x, a2 = a1 * a1, ...: the residual inlined is a tree of 2^40 nodes.
+  Model exploding = small_model();
+  exploding.assignments.push_back(Assignment{"a1", ex("x * x"), "", "", {}});
+  for (int i = 2; i <= 40; ++i)
+    exploding.assignments.push_back(Assignment{"a" + std::to_string(i), ex("a" + std::to_string(i - 1) + " * a" + std::to_string(i - 1)), "", "", {}});
+  exploding.algebraic_rules.push_back(AlgebraicRule{"z", ex("z - a40"), ex("0"), "", "", {}});
+  EXPECT_THROW(CompiledModel::compile(exploding), InputError);
 }
 
 }  // namespace
