@@ -756,12 +756,13 @@ bool CompiledModel::least_squares_step(double* r) const {
 
 // Newton's method with the exact Jacobian, from the values in the registers (the last solution,
 // or the guesses at the start): a few iterations per call along a solution. Converged when the
-// residuals are exactly 0, when every
-// step is below 1e-12 of its variable, or when the steps stop shrinking (rounding) while below
-// 1e-9 of max(|variable|, 1): near a simple root Newton's steps shrink quadratically, so a step
-// that does not halve is rounding noise. Without convergence the variables become NaN, which the
-// solver reports as a failed right-hand side: never a wrong value. The next call starts again from
-// the last solution (an integrator's rejected trial step must not poison the ones after it).
+// residuals are exactly 0, when every step is below 1e-12 of its variable, or when the steps stop
+// shrinking while below 1e-9 of their variables: near a simple root Newton's steps shrink
+// quadratically, so a step that does not halve there is rounding noise. Every test is relative to
+// the variable, never to its unit (a halving step of 1e-10 towards a root at 1e-12 is not noise).
+// Without convergence the variables become NaN, which the solver reports as a failed right-hand
+// side: never a wrong value. The next call starts again from the last solution (an integrator's
+// rejected trial step must not poison the ones after it).
 void CompiledModel::solve_algebraic(double* r) const {
   const std::size_t n = n_algebraic();
   double* z = r + algebraic_base_;
@@ -788,7 +789,7 @@ void CompiledModel::solve_algebraic(double* r) const {
       z[i] -= step[i];
       const double change = std::abs(step[i]);
       tiny = tiny && change <= 1e-12 * std::abs(z[i]);
-      small = small && change <= 1e-9 * std::max(std::abs(z[i]), 1.0);
+      small = small && change <= 1e-9 * std::abs(z[i]);
       largest = std::max(largest, change / std::max(std::abs(z[i]), 1e-300));
     }
     if (tiny || (small && largest > 0.5 * previous)) return converged();

@@ -177,6 +177,14 @@ TEST_P(SolverConformance, NonlinearAlgebraicRuleFollowsTheRootNearTheGuess) {
   }
 }
 
+TEST_P(SolverConformance, NewtonConvergesRelativeToTheSolutionNotToUnits) {
+  // 0 = y^2 - 1e-24 from the guess 1: Newton halves y for about 40 steps before it converges
+  // quadratically to 1e-12; an absolute stopping rule would stop near 1e-9.
+  const SolveResult res = solve(decay_with_algebraic("y ^ 2 - 1e-24", 1.0), {}, {0.0, 1.0}, 1.0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  for (std::size_t row = 0; row < 2; ++row) EXPECT_NEAR(res.trajectory.observable(row, 1, 2), 1e-12, 1e-12 * value_tolerance);
+}
+
 TEST_P(SolverConformance, SingularJacobianAtTheGuessTakesALeastSquaresStep) {
   // 0 = y k + 6 x and 0 = k + 3: at the guess k = 0 the Jacobian [[k, y], [0, 1]] is singular.
   // The least-squares step moves k alone; then Newton finds k = -3, y = 2x = 8 exp(-t/2).
