@@ -135,6 +135,11 @@ TEST(SbmlImport, RefusesWhatItCannotSimulateExactly) {
   EXPECT_EQ(construct_of(document(std::string(R"(<listOfParameters><parameter id="x" value="1" constant="false"/></listOfParameters>
 <listOfRules><algebraicRule>)") + mathml + "<apply><minus/><ci>x</ci><cn>1</cn></apply></math></algebraicRule></listOfRules>")),
             "accepted");
+  // 0 = x + y - 1 with both free: which one it determines (the other stays constant) is not said.
+  EXPECT_EQ(construct_of(document(std::string(R"(<listOfParameters><parameter id="x" value="1" constant="false"/>
+<parameter id="y" value="1" constant="false"/></listOfParameters><listOfRules><algebraicRule>)") + mathml +
+                                  "<apply><minus/><apply><plus/><ci>x</ci><ci>y</ci></apply><cn>1</cn></apply></math></algebraicRule></listOfRules>")),
+            "algebraic rules that do not say which value they determine");
   EXPECT_EQ(construct_of(document(std::string(R"(<listOfParameters><parameter id="x" value="1" constant="false"/></listOfParameters>
 <listOfEvents><event id="E" useValuesFromTriggerTime="true">
   <trigger initialValue="false" persistent="true">)") + mathml + R"(<apply><gt/><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time">t</csymbol><cn>1</cn></apply></math></trigger>
