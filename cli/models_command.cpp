@@ -32,6 +32,11 @@ int show_model(const std::string& name) {
   TerminalTable states({"state", "unit", "initial", "description"});
   for (const State& s : m.states) states.add_row({s.name, s.unit, to_string(s.initial), s.description});
   std::cout << states.render() << "\n";
+  if (!m.algebraic_rules.empty()) {
+    TerminalTable algebraic({"algebraic", "unit", "0 =", "guess"});
+    for (const AlgebraicRule& a : m.algebraic_rules) algebraic.add_row({a.variable, a.unit, to_string(a.residual), to_string(a.guess)});
+    std::cout << algebraic.render() << "\n";
+  }
   TerminalTable parameters({"parameter", "value", "unit", "source", "uncertainty"});
   for (const Parameter& p : m.parameters)
     parameters.add_row({p.name, fmt::format("{:g}", p.value), p.unit, p.source, p.uncertainty});

@@ -27,9 +27,11 @@ struct WrapperOptions {
 int test_wrapper(const WrapperOptions& o) {
   const std::filesystem::path cases(o.cases_dir);
   const std::filesystem::path settings_file = cases / o.case_id / (o.case_id + "-settings.txt");
-  const SbmlTestSettings settings = read_sbml_test_settings(settings_file);
+  const SbmlTestType type = read_sbml_test_type(cases / o.case_id / (o.case_id + "-model.m"));
+  const SbmlTestSettings settings = read_sbml_test_settings(settings_file, type);
   const std::filesystem::path model_file = sbml_case_file(cases, o.case_id, o.level, o.version);
-  const SbmlRun run = run_sbml_case(model_file, settings);
+  const SbmlRun run = type == SbmlTestType::flux_balance ? run_sbml_flux_balance_case(model_file, settings.variables)
+                                                         : run_sbml_case(model_file, settings);
   switch (run.status) {
     case SbmlRun::Status::refused:
       std::cerr << "refused: " << run.message << "\n";
@@ -86,6 +88,9 @@ void write_model_toml(std::ostream& out, const Model& m) {
   for (const Assignment& a : m.assignments) out << key(a.name) << " = " << quoted(to_string(a.value)) << "\n";
   out << "\n[odes]\n";
   for (const Derivative& d : m.derivatives) out << key(d.state) << " = " << quoted(to_string(d.rate)) << "\n";
+  for (const AlgebraicRule& a : m.algebraic_rules)
+    out << "\n[algebraic." << key(a.variable) << "]\nresidual = " << quoted(to_string(a.residual)) << "\nguess = "
+        << quoted(to_string(a.guess)) << "\ndescription = " << quoted(a.description) << "\n";
   for (const EventRule& e : m.events) {
     out << "\n[[events]]\nname = " << quoted(e.name) << "\ntrigger = " << quoted(to_string(e.trigger)) << "\nset = { ";
     for (std::size_t k = 0; k < e.assignments.size(); ++k)

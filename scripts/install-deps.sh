@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libsundials-dev libfmt-dev libtoml11-dev
-  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev)
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev libglpk-dev)
 
 for arg in "$@"; do
   case "$arg" in

@@ -77,6 +77,22 @@ void read_states(const TomlNode& table, Model& model) {
   }
 }
 
+// [algebraic.NAME]: 0 = residual determines NAME (a variable that is neither a state nor an assignment).
+void read_algebraic_rules(const TomlNode& table, Model& model) {
+  for (const auto& [name, node] : table.children()) {
+    node.require_table();
+    node.allow_only({"residual", "guess", "unit", "description"});
+    AlgebraicRule a;
+    a.variable = name;
+    a.residual = expression_at(node.child("residual"));
+    a.guess = node.has("guess") ? expression_at(node.child("guess")) : Expression::number(0.0);
+    if (node.has("unit")) a.unit = unit_at(node.child("unit"));
+    a.description = node.string_or("description", "");
+    a.where = node.where();
+    model.algebraic_rules.push_back(std::move(a));
+  }
+}
+
 // name = "expr"  or  name = { value = "expr", unit = "...", description = "..." }
 template <typename Item>
 Item read_named_expression(const std::string& name, const TomlNode& node) {
@@ -150,8 +166,8 @@ Model read_model_file(const std::filesystem::path& file) {
   const auto [document, path] = TomlNode::parse_file(file);
   const TomlNode root(document, path, "");
   root.require_table();
-  root.allow_only({"model", "parameters", "states", "assignments", "odes", "observables", "routes", "events",
-                   "endpoints"});
+  root.allow_only({"model", "parameters", "states", "assignments", "odes", "algebraic", "observables", "routes",
+                   "events", "endpoints"});
   Model model;
   model.where = {path, 0, ""};
   read_header(root.child("model"), model);
@@ -161,6 +177,7 @@ Model read_model_file(const std::filesystem::path& file) {
     for (const auto& [name, node] : t->children()) model.assignments.push_back(read_named_expression<Assignment>(name, node));
   for (const auto& [name, node] : root.child("odes").children())
     model.derivatives.push_back(Derivative{name, expression_at(node), node.where()});
+  if (auto t = root.find("algebraic")) read_algebraic_rules(*t, model);
   if (auto t = root.find("observables"))
     for (const auto& [name, node] : t->children()) model.observables.push_back(read_named_expression<Observable>(name, node));
   if (auto t = root.find("routes")) read_routes(*t, model);

@@ -20,12 +20,20 @@
 //   terms (over the size for a concentration) or 0 for values only events change.
 // - events: each SBML event is one EventRule with its delay, priority, persistent, initialValue
 //   and useValuesFromTriggerTime; the engine executes them as SBML says (simultaneous events by
-//   priority, triggers re-checked after each execution). Equal priorities run in document order,
-//   which SBML allows (it leaves their order open).
-// Refused (SbmlUnsupported): algebraic rules, fast reactions, the delay csymbol,
-// equality in triggers, flux balance (fbc), reactions without kinetic laws, rateOf of an
-// assignment-rule variable, values that SBML leaves undefined, and MathML without an exact
-// mapping (factorial of a variable).
+//   priority, triggers re-checked after each execution). Equal priorities run in a seeded random order,
+//   as SBML says (the same in every run).
+// - algebraic rules: each determines the value the SBML structural matching gives it (an
+//   undetermined value it mentions); Model::algebraic_rules, solved by Newton in CompiledModel.
+// - fast reactions (at equilibrium at all times): the amounts of the species they change are
+//   algebraic variables, fixed by one state per conserved moiety of the fast reactions (changed
+//   by slow reactions only) and by each fast rate being 0.
+// - flux balance (fbc): a linear program, not a time course (run_sbml_flux_balance_case).
+// Refused (SbmlUnsupported): over-determined or ambiguous algebraic rules; dependent fast
+// reactions, fast ones whose stoichiometry or conversion factor varies, events assigning their
+// species; at run time, algebraic systems Newton cannot solve and unstable fast equilibria; the
+// delay csymbol, equality in triggers, reactions without kinetic laws, rateOf of an
+// assignment-rule or algebraic variable, values that SBML leaves undefined, and fluxes that
+// differ between optimal solutions of a flux-balance problem.
 #include "engraft/formats/sbml.hpp"
 
 #include <algorithm>
@@ -47,6 +55,7 @@
 
 #include "engraft/model/compiled_model.hpp"
 #include "engraft/solve/solver.hpp"
+#include "structural.hpp"
 
 namespace engraft {
 
@@ -190,7 +199,7 @@ class Importer {
 
  private:
   // What an SBML id is in engraft.
-  enum class Rep { parameter, assignment, state, fixed, reaction, undefined };
+  enum class Rep { parameter, assignment, state, fixed, reaction, algebraic, undefined };
 
   struct Entity {
     std::string id;
@@ -214,6 +223,13 @@ class Importer {
     const ::SBase* rate_rule_element = nullptr;
     bool event_target = false;
     bool in_reaction = false;  // reactant or product of some reaction
+  };
+
+  // 0 = math: determines the entity that the structural matching gives it.
+  struct AlgebraicEquation {
+    const ::Rule* element = nullptr;
+    Expression math;  // raw
+    std::string determines;  // SBML id
   };
 
   struct MathContext {
@@ -412,13 +428,7 @@ class Importer {
         const Expression magnitude = log_of(plus(inv, sqrt_of(plus(square(inv), number(1.0)))));
         return apply(Op::piecewise, {apply(Op::negate, {magnitude}), apply(Op::less, {x, number(0.0)}), magnitude});
       }
-      case AST_FUNCTION_FACTORIAL: {
-        need(1);
-        const Expression x = arg(0);
-        if (x.is_number() && x.value() >= 0 && x.value() == std::floor(x.value()) && x.value() <= 170)
-          return number(std::tgamma(x.value() + 1.0));
-        refuse(c.element, "factorial of a non-constant value");
-      }
+      case AST_FUNCTION_FACTORIAL: return unary(Op::factorial);
       case AST_FUNCTION_PIECEWISE: {
         if (n == 0) refuse(c.element, "empty piecewise");
         std::vector<Expression> args;
@@ -579,7 +589,10 @@ class Importer {
   void collect_rules() {
     for (unsigned i = 0; i < sbml_.getNumRules(); ++i) {
       const ::Rule* rule = sbml_.getRule(i);
-      if (rule->isAlgebraic()) refuse(rule, "algebraic rule");
+      if (rule->isAlgebraic()) {
+        if (rule->isSetMath()) algebraic_.push_back(AlgebraicEquation{rule, math_of(rule->getMath(), rule), {}});
+        continue;
+      }
       const std::string variable = rule->getVariable();
       Entity& e = entity(variable, rule);
       if (e.kind == SbmlSymbol::Kind::reaction) invalid(rule, "a rule for a compartment, species or parameter", "reaction '" + variable + "'");
@@ -611,7 +624,7 @@ class Importer {
   void collect_reactions() {
     for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
       const ::Reaction* r = sbml_.getReaction(i);
-      if (r->isSetFast() && r->getFast()) refuse(r, "fast reaction");
+      if (r->isSetFast() && r->getFast()) fast_reactions_.push_back(r);
       const ::KineticLaw* law = r->getKineticLaw();
       if (!law || !law->isSetMath()) refuse(r, "reaction without a kinetic law");
       std::map<std::string, std::string> locals;
@@ -704,6 +717,8 @@ class Importer {
         if (e.event_target) refuse(e.element, "event assignment to a value without an initial value");
       }
     }
+    match_algebraic_rules();
+    reduce_fast_reactions();
     // A value fixed at the start is an assignment of parameters only when nothing can move it:
     // no time in it and no parameter that an event changes.
     std::set<std::string> moving_parameters;
@@ -721,6 +736,123 @@ class Importer {
     }
   }
 
+  // What an algebraic rule may determine: a value that varies and that nothing else determines
+  // (events determine what they assign, at their times).
+  bool undetermined(const Entity& e) const {
+    if (e.kind == SbmlSymbol::Kind::reaction || e.constant || e.assignment_rule || e.rate_rule || e.event_target)
+      return false;
+    return e.kind != SbmlSymbol::Kind::species || e.boundary || !e.in_reaction;
+  }
+
+  // The structural matching of the SBML specification (section 4.11.5, L3V2): each algebraic
+  // rule determines one undetermined value it mentions. Refused when some rule is left without
+  // one (over-determined), and when the matching is not unique: an undetermined value that a
+  // rule mentions but no rule determines could take the place of that rule's variable.
+  void match_algebraic_rules() {
+    if (algebraic_.empty()) return;
+    std::vector<std::string> candidates;
+    std::map<std::string, std::size_t> index;
+    std::vector<std::vector<std::size_t>> mentions(algebraic_.size());
+    for (std::size_t i = 0; i < algebraic_.size(); ++i)
+      for (const std::string& id : symbols_of(algebraic_[i].math)) {
+        const Entity* e = find_entity(id);
+        if (!e || !undetermined(*e)) continue;
+        const auto [it, added] = index.try_emplace(id, candidates.size());
+        if (added) candidates.push_back(id);
+        mentions[i].push_back(it->second);
+      }
+    const auto matching = detail::match_equations(mentions, candidates.size());
+    if (!matching) refuse(algebraic_.front().element, "over-determined algebraic rules");
+    std::set<std::string> determined;
+    for (std::size_t i = 0; i < algebraic_.size(); ++i) {
+      algebraic_[i].determines = candidates[(*matching)[i]];
+      determined.insert(algebraic_[i].determines);
+    }
+    for (const std::string& id : candidates)
+      if (!determined.count(id))
+        refuse(algebraic_.front().element, "algebraic rules that do not say which value they determine",
+               "'" + id + "' could be determined instead");
+    for (AlgebraicEquation& rule : algebraic_) {
+      Entity& e = entities_.at(rule.determines);
+      e.rep = Rep::algebraic;
+      e.amount_state = false;  // it holds its own value (a species: as its symbol reads)
+    }
+  }
+
+  // Fast reactions are at equilibrium at all times (SBML Level 2): the amounts of the species
+  // they change are algebraic variables, determined by the conserved moieties of the fast
+  // reactions (states that only slow reactions change) and by each fast rate being 0.
+  void reduce_fast_reactions() {
+    if (fast_reactions_.empty()) return;
+    const auto changes = [](const Entity& s) { return !s.boundary && !s.constant && s.amount_state; };
+    std::map<std::string, std::size_t> row_of;
+    std::vector<std::vector<double>> matrix;  // fast species x fast reactions
+    for (std::size_t j = 0; j < fast_reactions_.size(); ++j) {
+      const ::Reaction* r = fast_reactions_[j];
+      const auto add = [&](const ::SpeciesReference* sr, double sign) {
+        Entity& s = entities_.at(sr->getSpecies());
+        if (!changes(s)) return;
+        if (s.event_target) refuse(sr, "event assignment to a species of a fast reaction", "'" + s.id + "'");
+        const double n = fast_stoichiometry(sr, s);
+        const auto [it, added] = row_of.try_emplace(s.id, fast_species_.size());
+        if (added) {
+          fast_species_.push_back(s.id);
+          matrix.emplace_back(fast_reactions_.size(), 0.0);
+        }
+        matrix[it->second][j] += sign * n;
+      };
+      for (unsigned k = 0; k < r->getNumReactants(); ++k) add(r->getReactant(k), -1.0);
+      for (unsigned k = 0; k < r->getNumProducts(); ++k) add(r->getProduct(k), 1.0);
+    }
+    const detail::NullSpace laws = detail::left_null_space(matrix);
+    // Each fast reaction must move the species in its own direction: a dependent one would make
+    // its rate = 0 a second equation for what another already fixes.
+    if (laws.rank != fast_reactions_.size())
+      refuse(fast_reactions_.front(), "fast reactions that are not independent",
+             fmt::format("{} fast reactions change the species in only {} independent ways", fast_reactions_.size(), laws.rank));
+    conservation_ = laws.basis;
+    fast_stoichiometry_ = matrix;
+    for (const std::string& id : fast_species_) entities_.at(id).rep = Rep::algebraic;  // the amount, still
+  }
+
+  // How much one unit of a fast reaction's flux changes the amount of species `s`: the
+  // stoichiometry times the conversion factor, which must be numbers for the whole run.
+  double fast_stoichiometry(const ::SpeciesReference* sr, const Entity& s) {
+    std::optional<double> n;
+    if (level_ < 3 && sr->isSetStoichiometryMath()) n = constant_number(stoichiometry(sr));
+    else if (sr->isSetId()) n = fixed_value(sr->getId());
+    else if (level_ < 3 || sr->isSetStoichiometry()) n = sr->getStoichiometry();
+    if (!n) refuse(sr, "fast reaction with a stoichiometry that varies");
+    if (s.conversion_factor.empty()) return *n;
+    const std::optional<double> factor = fixed_value(s.conversion_factor);
+    if (!factor) refuse(sr, "fast reaction with a conversion factor that varies", "'" + s.conversion_factor + "'");
+    return *n * *factor;
+  }
+
+  // The number an id has for the whole run: a parameter no event changes, or a value fixed at
+  // the start by an initial assignment of such parameters. nullopt when time or events move it.
+  std::optional<double> fixed_value(const std::string& id) {
+    const Entity& e = entities_.at(id);
+    if (e.event_target || (e.rep != Rep::parameter && e.rep != Rep::fixed)) return std::nullopt;
+    if (e.rep == Rep::parameter) return *e.attribute;
+    return constant_number(initial_value(id));
+  }
+
+  // The value of an expression (engraft names) of parameters that no event changes; nullopt when
+  // it reads anything else.
+  std::optional<double> constant_number(const Expression& e) const {
+    std::map<std::string, double> constants;
+    for (const auto& [id, entity] : entities_)
+      if (entity.rep == Rep::parameter && !entity.event_target) constants[entity.name] = *entity.attribute;
+    bool constant = true;
+    const double value = evaluate(e, [&](const std::string& name) {
+      const auto it = constants.find(name);
+      constant = constant && it != constants.end();
+      return it == constants.end() ? 0.0 : it->second;
+    });
+    return constant ? std::optional<double>(value) : std::nullopt;
+  }
+
   // ---- what an id means in dynamic math ----
   Expression dynamic_symbol(const std::string& id, const ::SBase* element) {
     if (!id.empty() && id[0] == raw_engraft_prefix) return symbol(id.substr(1));
@@ -731,7 +863,7 @@ class Importer {
         refuse(e.element, "value that SBML leaves undefined ('" + id + "' has no value)");
       case Rep::reaction: case Rep::parameter: case Rep::assignment: case Rep::fixed:
         return symbol(e.name);
-      case Rep::state:
+      case Rep::state: case Rep::algebraic:
         if (e.kind == SbmlSymbol::Kind::species && e.amount_state && !e.amount_units)
           return divide(symbol(e.name), dynamic_symbol(e.compartment, e.element));
         return symbol(e.name);
@@ -748,6 +880,7 @@ class Importer {
     Entity& e = entity(id, element);
     if (e.kind == SbmlSymbol::Kind::reaction) invalid(element, "rateOf a variable", "reaction '" + id + "'");
     if (e.assignment_rule) refuse(element, "rateOf a variable with an assignment rule", "'" + id + "'");
+    if (e.rep == Rep::algebraic) refuse(element, "rateOf a value an algebraic rule determines", "'" + id + "'");
     if (e.rate_rule) return *e.rate_rule;
     if (e.kind != SbmlSymbol::Kind::species || !e.amount_state) return number(0.0);
     Expression amount_rate = number(0.0);
@@ -782,7 +915,8 @@ class Importer {
       if (id == raw_time) return symbol("t");
       if (!id.empty() && id[0] == raw_engraft_prefix) return symbol(id.substr(1));
       if (!id.empty() && id[0] == raw_rate_prefix) return initial(rate_of(id.substr(1), element), element);
-      entity(id, element);
+      // Its start value is the solution of the algebraic rules, not its SBML value (a guess).
+      if (entity(id, element).rep == Rep::algebraic) refuse(element, "initial value of a value an algebraic rule determines", "'" + id + "'");
       return initial_value(id);
     }, [&] { spend(element); });
   }
@@ -855,6 +989,7 @@ class Importer {
     std::map<std::string, Expression> reaction_terms;
     for (unsigned i = 0; i < sbml_.getNumReactions(); ++i) {
       const ::Reaction* r = sbml_.getReaction(i);
+      if (is_fast(r)) continue;  // its effect is the equilibrium (build_fast_equilibrium)
       const Expression rate = symbol(entities_.at(r->getId()).name);
       const auto contribute = [&](const ::SpeciesReference* sr, bool product) {
         const Entity& s = entities_.at(sr->getSpecies());
@@ -908,10 +1043,92 @@ class Importer {
           m.derivatives.push_back(Derivative{e.name, rate, where(e.rate_rule ? e.rate_rule_element : e.element)});
           break;
         }
-        case Rep::undefined: break;
+        case Rep::algebraic: case Rep::undefined: break;
       }
     }
+    for (const AlgebraicEquation& rule : algebraic_) m.algebraic_rules.push_back(algebraic_rule(rule));
+    build_fast_equilibrium(reaction_terms);
     m.parameters.insert(m.parameters.end(), local_parameters_.begin(), local_parameters_.end());
+  }
+
+  bool is_fast(const ::Reaction* r) const {
+    return std::find(fast_reactions_.begin(), fast_reactions_.end(), r) != fast_reactions_.end();
+  }
+
+  // One state per conserved moiety (sum of l_i x amount_i, which only slow reactions change) and
+  // the algebraic system that gives the species' amounts back: each moiety's sum equals its state,
+  // each fast rate is 0. Newton solves the system as a whole; which rule names which species
+  // only pairs equations with unknowns.
+  void build_fast_equilibrium(const std::map<std::string, Expression>& slow_terms) {
+    Model& m = out_.model;
+    std::vector<Expression> residuals;
+    for (std::size_t k = 0; k < conservation_.size(); ++k) {
+      Expression sum = number(0.0), initial_sum = number(0.0), rate = number(0.0);
+      for (std::size_t i = 0; i < fast_species_.size(); ++i) {
+        const double l = conservation_[k][i];
+        if (l == 0.0) continue;
+        const Entity& s = entities_.at(fast_species_[i]);
+        sum = plus(sum, times(number(l), symbol(s.name)));
+        initial_sum = plus(initial_sum, times(number(l), initial_amount(s)));
+        if (const auto it = slow_terms.find(s.id); it != slow_terms.end()) rate = plus(rate, times(number(l), it->second));
+      }
+      const std::string name = unique(fmt::format("fast_moiety_{}", k + 1));
+      const SourceLocation at = where(fast_reactions_.front());
+      m.states.push_back(State{name, "", "conserved moiety of the fast reactions", initial_sum, at});
+      m.derivatives.push_back(Derivative{name, rate, at});
+      residuals.push_back(apply(Op::subtract, {sum, symbol(name)}));
+    }
+    for (const ::Reaction* r : fast_reactions_) residuals.push_back(symbol(entities_.at(r->getId()).name));
+    for (std::size_t i = 0; i < fast_species_.size(); ++i) {
+      const Entity& s = entities_.at(fast_species_[i]);
+      m.algebraic_rules.push_back(AlgebraicRule{s.name, residuals[i], initial_amount(s), "",
+                                                fmt::format("amount of species {} at fast equilibrium", s.id),
+                                                where(s.element)});
+    }
+    out_.fast_stability = fast_stability();
+  }
+
+  // M = (d v_fast / d amounts) x stoichiometry: how the fast rates respond to moving along their
+  // own reactions. The equilibrium the fast dynamics reach is stable (M has no eigenvalue with
+  // a positive real part); Newton may find an unstable one, which simulate_sbml refuses.
+  std::vector<std::vector<Expression>> fast_stability() {
+    std::map<std::string, Expression> assigned;
+    for (const Assignment& a : out_.model.assignments) assigned.emplace(a.name, a.value);
+    std::vector<std::vector<Expression>> m;
+    for (const ::Reaction* r : fast_reactions_) {
+      std::set<std::string> expanding;
+      const Expression rate = inlined(symbol(entities_.at(r->getId()).name), assigned, expanding);
+      std::vector<Expression> row;
+      for (std::size_t l = 0; l < fast_reactions_.size(); ++l) {
+        Expression sum = number(0.0);
+        for (std::size_t i = 0; i < fast_species_.size(); ++i)
+          if (const double n = fast_stoichiometry_[i][l]; n != 0.0)
+            sum = plus(sum, times(number(n), differentiate(rate, entities_.at(fast_species_[i]).name)));
+        row.push_back(sum);
+      }
+      m.push_back(std::move(row));
+    }
+    return m;
+  }
+
+  // e with every assignment replaced by its value (a cycle, which the compiler refuses, stops).
+  Expression inlined(const Expression& e, const std::map<std::string, Expression>& assigned,
+                     std::set<std::string>& expanding) {
+    return substitute(e, [&](const std::string& name) {
+      const auto it = assigned.find(name);
+      if (it == assigned.end() || !expanding.insert(name).second) return symbol(name);
+      Expression value = inlined(it->second, assigned, expanding);
+      expanding.erase(name);
+      return value;
+    }, [&] { spend(fast_reactions_.front()); });
+  }
+
+  // The SBML value is only where the search starts; a value without one starts at 0.
+  AlgebraicRule algebraic_rule(const AlgebraicEquation& rule) {
+    const Entity& e = entities_.at(rule.determines);
+    const bool has_value = e.attribute || e.initial_assignment || e.initial_amount || e.initial_concentration;
+    return AlgebraicRule{e.name, dynamic(rule.math, rule.element), has_value ? initial_value(e.id) : number(0.0), "",
+                         fmt::format("SBML algebraic rule for {} {}", kind_name(e.kind), e.id), where(rule.element)};
   }
 
   static const char* kind_name(SbmlSymbol::Kind kind) {
@@ -1034,6 +1251,11 @@ class Importer {
   std::map<std::string, Entity> entities_;
   std::vector<std::string> order_;  // document order
   std::vector<engraft::Parameter> local_parameters_;
+  std::vector<AlgebraicEquation> algebraic_;
+  std::vector<const ::Reaction*> fast_reactions_;
+  std::vector<std::string> fast_species_;             // ids, in the order of conservation_'s columns
+  std::vector<std::vector<double>> conservation_;     // one conserved moiety per row
+  std::vector<std::vector<double>> fast_stoichiometry_;  // fast species x fast reactions
   std::map<std::string, Expression> initial_cache_;
   std::set<std::string> in_progress_;
   std::size_t work_ = 0, nesting_ = 0;
@@ -1103,7 +1325,17 @@ std::string format_value(double v) {
 
 }  // namespace
 
-SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file) {
+SbmlTestType read_sbml_test_type(const std::filesystem::path& model_m) {
+  std::ifstream in(model_m);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with("testType:"))
+      return trim(std::string_view(line).substr(9)) == "FluxBalanceSteadyState" ? SbmlTestType::flux_balance
+                                                                                 : SbmlTestType::time_course;
+  return SbmlTestType::time_course;
+}
+
+SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file, SbmlTestType type) {
   std::ifstream in(file);
   if (!in) throw InputError({file, 0, ""}, "a readable settings file", "none");
   SbmlTestSettings s;
@@ -1135,11 +1367,48 @@ SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file) {
       for (auto& v : split_list(value)) s.concentration.insert(v);
     }
   }
-  if (!has_duration || !has_steps || s.steps <= 0 || !(s.duration > 0))
+  if (type == SbmlTestType::time_course && (!has_duration || !has_steps || s.steps <= 0 || !(s.duration > 0)))
     throw InputError({file, 0, "duration"}, "a time course (duration > 0 and steps > 0)", "none",
                      "flux-balance cases have no time course");
   return s;
 }
+
+namespace {
+// Why the fast equilibrium with stability matrix m (k x k, row-major) is not what the fast
+// dynamics would reach; empty when it is. An eigenvalue with a positive real part is unstable.
+// An eigenvalue of 0 (a rate that does not depend on its own extent, e.g. a rate constant an
+// event has set to 0) makes every point an equilibrium: the fast reaction then constrains
+// nothing and slow reactions move its species freely, which the reduction to conserved
+// moieties cannot follow (00988), so that is refused too. Checked exactly for one reaction, for
+// uncoupled ones (diagonal m) and for two (trace and determinant); more coupled ones are refused.
+std::string fast_stability_refusal(const double* m, std::size_t k) {
+  if (k == 0) return {};
+  double scale = 0.0;
+  bool diagonal = true;
+  for (std::size_t i = 0; i < k; ++i)
+    for (std::size_t j = 0; j < k; ++j) {
+      scale = std::max(scale, std::abs(m[i * k + j]));
+      diagonal = diagonal && (i == j || m[i * k + j] == 0.0);
+    }
+  const double slack = 1e-9 * scale;  // rounding in the derivatives, not instability
+  const char* const unstable = "fast reaction at an unstable equilibrium";
+  const char* const idle = "fast reaction whose rate does not depend on its extent";
+  if (!(scale > 0.0)) return idle;
+  if (diagonal) {
+    for (std::size_t i = 0; i < k; ++i) {
+      if (!(m[i * k + i] <= slack)) return unstable;
+      if (m[i * k + i] >= -slack) return idle;
+    }
+    return {};
+  }
+  if (k == 2) {
+    const double trace = m[0] + m[3], determinant = m[0] * m[3] - m[1] * m[2];
+    if (std::abs(determinant) <= slack * scale) return idle;
+    return trace <= slack && determinant > 0.0 ? std::string() : unstable;
+  }
+  return "more than two coupled fast reactions (stability not checked)";
+}
+}  // namespace
 
 SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settings) {
   SbmlRun run;
@@ -1180,6 +1449,16 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
     }
     model.observables.push_back(Observable{unique("out__" + variable), value, "", "", {}});
   }
+  // One per algebraic variable: NaN where Newton found no solution.
+  const std::size_t first_algebraic = model.observables.size();
+  for (const AlgebraicRule& a : model.algebraic_rules)
+    model.observables.push_back(Observable{unique("algebraic__" + a.variable), Expression::symbol(a.variable), "", "", {}});
+
+  // The fast equilibrium's stability matrix, row-major (fast_stability_refusal).
+  const std::size_t first_stability = model.observables.size();
+  for (const auto& row : imported.fast_stability)
+    for (const Expression& entry : row) model.observables.push_back(Observable{unique("fast_stability__"), entry, "", "", {}});
+
   if (model.states.empty()) {  // the integrators need a state: a constant one changes nothing
     const std::string name = unique("constant__");
     model.states.push_back(State{name, "", "", Expression::number(0.0), {}});
@@ -1211,12 +1490,29 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
   problem.t_end_days = t1;
   problem.parameters = parameters;
   problem.output_times = times;
+  // Algebraic rules (and fast equilibria) that Newton cannot solve from where it starts (a singular
+  // Jacobian, a root the dynamics would choose) leave NaN: that is a refusal, not a result.
+  const auto unsolved = [&](const std::string& detail) {
+    return refused("algebraic rules Newton cannot solve", "unsupported SBML construct: algebraic rules Newton cannot solve: " + detail);
+  };
   SolveResult result;
   solver->solve(problem, result);
-  if (!result.ok())
-    return failed(fmt::format("solve failed at t = {}: {} ({})", result.t_failed, to_string(result.status), result.message));
+  if (!result.ok()) {
+    const std::string message =
+        fmt::format("solve failed at t = {}: {} ({})", result.t_failed, to_string(result.status), result.message);
+    return model.algebraic_rules.empty() ? failed(message) : unsolved(message);
+  }
   const Trajectory& tr = result.trajectory;
   if (tr.times.size() != times.size()) return failed("the solver returned fewer output rows than asked");
+  for (std::size_t row = 0; row < tr.times.size(); ++row)
+    for (std::size_t k = 0; k < model.algebraic_rules.size(); ++k)
+      if (std::isnan(tr.observables[row * compiled->n_observables() + first_algebraic + k]))
+        return unsolved(fmt::format("no solution for '{}' at t = {}", model.algebraic_rules[k].variable, tr.times[row]));
+  for (std::size_t row = 0; row < tr.times.size(); ++row) {
+    const double* entries = tr.observables.data() + row * compiled->n_observables() + first_stability;
+    if (const std::string why = fast_stability_refusal(entries, imported.fast_stability.size()); !why.empty())
+      return refused(why, fmt::format("unsupported SBML construct: {} at t = {}", why, tr.times[row]));
+  }
   const std::size_t n_obs = compiled->n_observables();
   run.table.columns.push_back("time");
   for (const std::string& v : settings.variables) run.table.columns.push_back(v);
@@ -1228,21 +1524,20 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
   return run;
 }
 
+SbmlRun refused_run(const InputError& e) {
+  SbmlRun run;
+  run.status = SbmlRun::Status::refused;
+  const auto* unsupported = dynamic_cast<const SbmlUnsupported*>(&e);
+  run.construct = unsupported ? unsupported->construct() : "input error";
+  run.message = e.what();
+  return run;
+}
+
 SbmlRun run_sbml_case(const std::filesystem::path& sbml_file, const SbmlTestSettings& settings) {
   try {
     return simulate_sbml(import_sbml_document(sbml_file), settings);
-  } catch (const SbmlUnsupported& e) {
-    SbmlRun run;
-    run.status = SbmlRun::Status::refused;
-    run.construct = e.construct();
-    run.message = e.what();
-    return run;
   } catch (const InputError& e) {
-    SbmlRun run;
-    run.status = SbmlRun::Status::refused;
-    run.construct = "input error";
-    run.message = e.what();
-    return run;
+    return refused_run(e);
   }
 }
 

@@ -47,6 +47,7 @@ using AstPtr = std::unique_ptr<::ASTNode>;
     case Op::asin: return ::AST_FUNCTION_ARCSIN;
     case Op::acos: return ::AST_FUNCTION_ARCCOS;
     case Op::atan: return ::AST_FUNCTION_ARCTAN;
+    case Op::factorial: return ::AST_FUNCTION_FACTORIAL;
     case Op::min: return ::AST_FUNCTION_MIN;
     case Op::max: return ::AST_FUNCTION_MAX;
     case Op::piecewise: return ::AST_FUNCTION_PIECEWISE;  // same argument order as engraft
@@ -125,19 +126,24 @@ std::string export_sbml(const Model& m) {
     set_notes(*sp, fmt::format("unit: {}. {} Source: {}.{}", p.unit, p.description, p.source,
                                p.uncertainty.empty() ? "" : " Uncertainty: " + p.uncertainty + "."));
   }
-  for (const State& s : m.states) {
+  // A value that varies, starting at `initial` (an algebraic variable: where the search starts).
+  const auto variable = [&](const std::string& name, const Expression& initial, const std::string& notes) {
     ::Parameter* sp = model->createParameter();
-    sp->setId(s.name);
+    sp->setId(name);
     sp->setConstant(false);
-    set_notes(*sp, fmt::format("state; unit: {}. {}", s.unit, s.description));
-    if (s.initial.is_number()) {
-      sp->setValue(s.initial.value());
+    set_notes(*sp, notes);
+    if (initial.is_number()) {
+      sp->setValue(initial.value());
     } else {
       ::InitialAssignment* ia = model->createInitialAssignment();
-      ia->setSymbol(s.name);
-      set_math(*ia, s.initial);
+      ia->setSymbol(name);
+      set_math(*ia, initial);
     }
-  }
+  };
+  for (const State& s : m.states) variable(s.name, s.initial, fmt::format("state; unit: {}. {}", s.unit, s.description));
+  for (const AlgebraicRule& a : m.algebraic_rules)
+    variable(a.variable, a.guess, fmt::format("determined by an algebraic rule; unit: {}. {}",
+                                              a.unit.empty() ? "not stated" : a.unit, a.description));
   const auto assignment = [&](const std::string& name, const Expression& value, const std::string& unit,
                               const std::string& description) {
     ::Parameter* sp = model->createParameter();
@@ -155,6 +161,7 @@ std::string export_sbml(const Model& m) {
     rule->setVariable(d.state);
     set_math(*rule, d.rate);
   }
+  for (const AlgebraicRule& a : m.algebraic_rules) set_math(*model->createAlgebraicRule(), a.residual);
   for (const EventRule& e : m.events) {
     ::Event* event = model->createEvent();
     event->setId(e.name);

@@ -14,8 +14,9 @@ void Program::run(double* r) const {
       &&op_min, &&op_max, &&op_less, &&op_less_equal, &&op_greater, &&op_greater_equal, &&op_equal, &&op_not_equal,
       &&op_logical_and, &&op_logical_or, &&op_select, &&op_multiply_add, &&op_multiply_subtract,
       &&op_subtract_multiply, &&op_exp, &&op_log, &&op_log10, &&op_sqrt, &&op_abs, &&op_floor,
-      &&op_ceil, &&op_sin, &&op_cos, &&op_tan, &&op_sinh, &&op_cosh, &&op_tanh, &&op_asin, &&op_acos, &&op_atan};
-  static_assert(sizeof(labels) / sizeof(labels[0]) == static_cast<std::size_t>(OpCode::atan) + 1,
+      &&op_ceil, &&op_sin, &&op_cos, &&op_tan, &&op_sinh, &&op_cosh, &&op_tanh, &&op_asin, &&op_acos, &&op_atan,
+      &&op_factorial};
+  static_assert(sizeof(labels) / sizeof(labels[0]) == static_cast<std::size_t>(OpCode::factorial) + 1,
                 "one label per opcode, in OpCode order");
   const Instruction* i = code.data();
   const Instruction* const end = i + code.size();
@@ -64,7 +65,13 @@ op_tanh: r[i->dst] = std::tanh(r[i->a]); ENGRAFT_NEXT;
 op_asin: r[i->dst] = std::asin(r[i->a]); ENGRAFT_NEXT;
 op_acos: r[i->dst] = std::acos(r[i->a]); ENGRAFT_NEXT;
 op_atan: r[i->dst] = std::atan(r[i->a]); ENGRAFT_NEXT;
+op_factorial: r[i->dst] = factorial(r[i->a]); ENGRAFT_NEXT;
 #undef ENGRAFT_NEXT
+}
+
+double factorial(double n) {
+  // tgamma is exact at these integers: 170! is the largest finite double.
+  return n >= 0.0 && n == std::floor(n) ? std::tgamma(n + 1.0) : std::nan("");
 }
 
 void fuse_multiply_add(Program& program, const std::vector<bool>& temporaries) {

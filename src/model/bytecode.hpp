@@ -15,8 +15,11 @@ enum class OpCode : std::uint8_t {
   multiply_add,       // dst = a * b + c
   multiply_subtract,  // dst = a * b - c
   subtract_multiply,  // dst = c - a * b
-  exp, log, log10, sqrt, abs, floor, ceil, sin, cos, tan, sinh, cosh, tanh, asin, acos, atan,
+  exp, log, log10, sqrt, abs, floor, ceil, sin, cos, tan, sinh, cosh, tanh, asin, acos, atan, factorial,
 };
+
+/// n! for a non-negative integer n, NaN otherwise (also Op::factorial in evaluate()).
+double factorial(double n);
 
 struct Instruction {
   OpCode code;

@@ -56,6 +56,7 @@ OpCode opcode_for(Op op) {
     case Op::asin: return OpCode::asin;
     case Op::acos: return OpCode::acos;
     case Op::atan: return OpCode::atan;
+    case Op::factorial: return OpCode::factorial;
     default: break;
   }
   ENGRAFT_ASSERT(false, "operator without an opcode");
@@ -66,7 +67,10 @@ std::uint64_t fnv1a(std::uint64_t hash, std::string_view text) {
   return hash;
 }
 
-enum class Kind { time, state, parameter, assignment };
+enum class Kind { time, state, parameter, assignment, algebraic };
+
+// What changes during a solve (assignments of these change too).
+bool varies(Kind kind) { return kind == Kind::time || kind == Kind::state || kind == Kind::algebraic; }
 
 struct Symbol {
   Kind kind;
@@ -123,6 +127,8 @@ class ModelCompiler {
     }
     for (const Assignment& a : model_.assignments) assignments_.push_back(a);
     for (std::size_t i = 0; i < assignments_.size(); ++i) declare(assignments_[i].name, Kind::assignment, i, assignments_[i].where);
+    for (std::size_t i = 0; i < model_.algebraic_rules.size(); ++i)
+      declare(model_.algebraic_rules[i].variable, Kind::algebraic, i, model_.algebraic_rules[i].where);
 
     derivative_of_.assign(model_.states.size(), nullptr);
     for (const Derivative& d : model_.derivatives) {
@@ -162,7 +168,7 @@ class ModelCompiler {
         if (s.kind == Kind::assignment) {
           self(self, s.index);
           dynamic = dynamic || dynamic_[s.index];
-        } else if (s.kind == Kind::time || s.kind == Kind::state) {
+        } else if (varies(s.kind)) {
           dynamic = true;
         }
       }
@@ -199,12 +205,22 @@ class ModelCompiler {
     for (std::size_t i = 0; i < assignments_.size(); ++i) assignment_register_[i] = allocate();
     out_.derivative_base_ = next_register_;
     for (std::size_t i = 0; i < model_.states.size(); ++i) allocate();
+    const std::size_t n_algebraic = model_.algebraic_rules.size();
+    out_.algebraic_base_ = next_register_;
+    for (std::size_t i = 0; i < n_algebraic; ++i) allocate();
+    out_.solved_base_ = next_register_;
+    for (std::size_t i = 0; i < n_algebraic; ++i) allocate();
+    out_.residual_base_ = next_register_;
+    for (std::size_t i = 0; i < n_algebraic; ++i) allocate();
+    out_.jacobian_base_ = next_register_;
+    for (std::size_t i = 0; i < n_algebraic * n_algebraic; ++i) allocate();
     for (auto& [name, s] : symbols_) {
       switch (s.kind) {
         case Kind::time: s.reg = 0; break;
         case Kind::state: s.reg = static_cast<std::uint32_t>(out_.state_base_ + s.index); break;
         case Kind::parameter: s.reg = static_cast<std::uint32_t>(out_.parameter_base_ + s.index); break;
         case Kind::assignment: s.reg = assignment_register_[s.index]; break;
+        case Kind::algebraic: s.reg = static_cast<std::uint32_t>(out_.algebraic_base_ + s.index); break;
       }
     }
   }
@@ -366,7 +382,7 @@ class ModelCompiler {
   bool depends_on_time_or_state(const Expression& e) const {
     for (const std::string& name : symbols_of(e)) {
       const Symbol& s = symbols_.at(name);
-      if (s.kind == Kind::time || s.kind == Kind::state) return true;
+      if (varies(s.kind)) return true;
       if (s.kind == Kind::assignment && dynamic_[s.index]) return true;
     }
     return false;
@@ -398,11 +414,12 @@ class ModelCompiler {
       check_symbols(s.initial, s.where);
       for (const std::string& name : symbols_of(s.initial)) {
         const Symbol& sym = symbols_.at(name);
-        if (sym.kind == Kind::state || (sym.kind == Kind::assignment && dynamic_[sym.index]))
+        if (sym.kind == Kind::state || sym.kind == Kind::algebraic || (sym.kind == Kind::assignment && dynamic_[sym.index]))
           fail(s.where, "an initial value of parameters and time only", "'" + name + "' (depends on states)");
       }
       emit(s.initial, *out_.initial_, static_cast<std::uint32_t>(out_.state_base_ + i));
     }
+    compile_algebraic_rules();
 
     std::vector<Expression> rates;
     for (std::size_t i = 0; i < model_.states.size(); ++i) {
@@ -424,6 +441,7 @@ class ModelCompiler {
     std::map<std::string, Expression> switches;
     for (const Expression& r : rates) collect_switches(r, switches);
     for (std::size_t i : rhs_needs) collect_switches(assignments_[i].value, switches);
+    for (const Expression& residual : inlined_residuals_) collect_switches(residual, switches);
     std::vector<Expression> root_exprs;
     for (const auto& [text, relational] : switches) {
       out_.roots_.push_back(RootInfo{false, 0, text});
@@ -488,6 +506,63 @@ class ModelCompiler {
     return scalar_program(*e, where);
   }
 
+  // An expression with every dynamic assignment replaced by its value, so that it can be
+  // differentiated with respect to the algebraic variables. Each assignment is inlined once and
+  // shared (the tree may still be large: within_budget bounds what differentiate() walks).
+  Expression inline_dynamic(const Expression& e) {
+    if (e.op() == Op::symbol) {
+      const Symbol& s = symbols_.at(e.name());
+      if (s.kind != Kind::assignment || !dynamic_[s.index]) return e;
+      if (const auto it = inlined_.find(s.index); it != inlined_.end()) return it->second;
+      Expression value = inline_dynamic(assignments_[s.index].value);
+      inlined_.emplace(s.index, value);
+      return value;
+    }
+    if (e.args().empty()) return e;
+    std::vector<Expression> args;
+    for (const Expression& a : e.args()) args.push_back(inline_dynamic(a));
+    return Expression::apply(e.op(), std::move(args));
+  }
+
+  // Whether e, walked as a tree (as differentiate() walks it), has at most 200000 nodes and depth
+  // 2000: chains of assignments can make an inlined residual exponentially large.
+  static bool within_budget(const Expression& e, std::size_t& nodes, std::size_t depth = 1) {
+    if (++nodes > 200000 || depth > 2000) return false;
+    return std::all_of(e.args().begin(), e.args().end(),
+                       [&](const Expression& a) { return within_budget(a, nodes, depth + 1); });
+  }
+
+  // The guesses (in the initial program), the residuals and their exact Jacobian (row-major)
+  // for CompiledModel::solve_algebraic.
+  void compile_algebraic_rules() {
+    const std::vector<AlgebraicRule>& rules = model_.algebraic_rules;
+    out_.residual_ = std::make_unique<Program>();
+    out_.jacobian_ = std::make_unique<Program>();
+    std::vector<Expression> residuals, jacobian;
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const AlgebraicRule& rule = rules[i];
+      check_symbols(rule.guess, rule.where);
+      check_symbols(rule.residual, rule.where);
+      if (depends_on_time_or_state(rule.guess))
+        fail(rule.where, "a guess for '" + rule.variable + "' of parameters only", to_string(rule.guess));
+      const std::uint32_t guess = emit(rule.guess, *out_.initial_, static_cast<std::uint32_t>(out_.algebraic_base_ + i));
+      out_.initial_->code.push_back({OpCode::copy, static_cast<std::uint32_t>(out_.solved_base_ + i), guess, 0, 0});
+      residuals.push_back(rule.residual);
+      const Expression inlined = inline_dynamic(rule.residual);
+      std::size_t nodes = 0;
+      if (!within_budget(inlined, nodes))
+        fail(rule.where, "an algebraic rule of at most 200000 operations and depth 2000 with its assignments substituted",
+             "a larger one for '" + rule.variable + "'");
+      inlined_residuals_.push_back(inlined);
+      for (const AlgebraicRule& unknown : rules) jacobian.push_back(differentiate(inlined, unknown.variable));
+    }
+    emit_assignments(needed_dynamic(residuals), *out_.residual_);
+    for (std::size_t i = 0; i < residuals.size(); ++i)
+      emit(residuals[i], *out_.residual_, static_cast<std::uint32_t>(out_.residual_base_ + i));
+    for (std::size_t k = 0; k < jacobian.size(); ++k)
+      emit(jacobian[k], *out_.jacobian_, static_cast<std::uint32_t>(out_.jacobian_base_ + k));
+  }
+
   void resolve_routes() {
     for (const Route& r : model_.routes) {
       ResolvedRoute resolved{r.name, r.unit, {}, {}, {}, {}, {}, {}};
@@ -527,6 +602,8 @@ class ModelCompiler {
     for (const State& s : model_.states) h = fnv1a(h, s.name + "0=" + to_string(s.initial));
     for (const Assignment& a : assignments_) h = fnv1a(h, a.name + ":=" + to_string(a.value));
     for (const Derivative& d : model_.derivatives) h = fnv1a(h, d.state + "'=" + to_string(d.rate));
+    for (const AlgebraicRule& a : model_.algebraic_rules)
+      h = fnv1a(h, "0=" + to_string(a.residual) + " for " + a.variable + " from " + to_string(a.guess));
     for (const EventRule& e : model_.events) {
       h = fnv1a(h, "when " + to_string(e.trigger));
       h = fnv1a(h, fmt::format("delay {} priority {} {}{}{}", e.delay ? to_string(*e.delay) : "-",
@@ -550,6 +627,8 @@ class ModelCompiler {
   std::vector<bool> dynamic_;                     // depends on t or states
   std::vector<std::uint32_t> assignment_register_;
   std::vector<const Derivative*> derivative_of_;
+  std::map<std::size_t, Expression> inlined_;      // dynamic assignment -> its value, inlined
+  std::vector<Expression> inlined_residuals_;      // per algebraic rule
   std::map<std::uint64_t, std::uint32_t> constants_;
   std::map<const Program*, std::map<std::tuple<OpCode, std::uint32_t, std::uint32_t, std::uint32_t>, std::uint32_t>> value_numbers_;
   std::map<std::string, std::uint32_t> hoisted_;
@@ -642,8 +721,105 @@ double* CompiledModel::run_at(const detail::Program& program, double t, const do
   double* r = w.registers_.data();
   r[0] = t;
   std::copy(y, y + n_states(), r + state_base_);
+  if (n_algebraic() > 0) solve_algebraic(r);
   program.run(r);
   return r;
+}
+
+namespace {
+// Solves a x = b in place (a: n x n row-major, destroyed; b becomes x) by Gaussian elimination
+// with partial pivoting. Returns false when a is singular.
+bool solve_dense(double* a, double* b, std::size_t n) {
+  for (std::size_t col = 0; col < n; ++col) {
+    std::size_t pivot = col;
+    for (std::size_t row = col + 1; row < n; ++row)
+      if (std::abs(a[row * n + col]) > std::abs(a[pivot * n + col])) pivot = row;
+    if (!(std::abs(a[pivot * n + col]) > 0.0) || !std::isfinite(a[pivot * n + col])) return false;
+    if (pivot != col) {
+      std::swap_ranges(a + col * n, a + col * n + n, a + pivot * n);
+      std::swap(b[col], b[pivot]);
+    }
+    for (std::size_t row = col + 1; row < n; ++row) {
+      const double factor = a[row * n + col] / a[col * n + col];
+      for (std::size_t k = col; k < n; ++k) a[row * n + k] -= factor * a[col * n + k];
+      b[row] -= factor * b[col];
+    }
+  }
+  for (std::size_t col = n; col-- > 0;) {
+    for (std::size_t k = col + 1; k < n; ++k) b[col] -= a[col * n + k] * b[k];
+    b[col] /= a[col * n + col];
+  }
+  return true;
+}
+}  // namespace
+
+// Where the Jacobian is singular (rules already satisfied whose variables it cannot move, or a
+// variable a rule does not feel at the guess), the Gauss-Newton step (J^T J + mu I) step = J^T F
+// with mu 1e-12 of J^T J's largest diagonal entry: it leaves alone the directions no residual
+// sees and moves the others as Newton would. Registers as solve_algebraic; false if J is 0.
+bool CompiledModel::least_squares_step(double* r) const {
+  const std::size_t n = n_algebraic();
+  residual_->run(r);  // solve_dense overwrote both
+  jacobian_->run(r);
+  const double* jacobian = r + jacobian_base_;
+  double* step = r + residual_base_;
+  std::vector<double> normal(n * n, 0.0), gradient(n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      for (std::size_t k = 0; k < n; ++k) normal[i * n + j] += jacobian[k * n + i] * jacobian[k * n + j];
+      gradient[i] += jacobian[j * n + i] * step[j];
+    }
+  double largest = 0.0;
+  for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, normal[i * n + i]);
+  if (!(largest > 0.0) || !std::isfinite(largest)) return false;
+  for (std::size_t i = 0; i < n; ++i) normal[i * n + i] += 1e-12 * largest;
+  if (!solve_dense(normal.data(), gradient.data(), n)) return false;
+  std::copy(gradient.begin(), gradient.end(), step);
+  return true;
+}
+
+// Newton's method with the exact Jacobian, from the values in the registers (the last solution,
+// or the guesses at the start): a few iterations per call along a solution. Converged when the
+// residuals are exactly 0, when every step is below 1e-12 of its variable, or when the steps stop
+// shrinking while below 1e-9 of their variables: near a simple root Newton's steps shrink
+// quadratically, so a step that does not halve there is rounding noise. Every test is relative to
+// the variable, never to its unit (a halving step of 1e-10 towards a root at 1e-12 is not noise).
+// Without convergence the variables become NaN, which the solver reports as a failed right-hand
+// side: never a wrong value. The next call starts again from the last solution (an integrator's
+// rejected trial step must not poison the ones after it).
+void CompiledModel::solve_algebraic(double* r) const {
+  const std::size_t n = n_algebraic();
+  double* z = r + algebraic_base_;
+  double* step = r + residual_base_;
+  double* jacobian = r + jacobian_base_;
+  double* solved = r + solved_base_;
+  if (std::any_of(z, z + n, [](double v) { return std::isnan(v); })) std::copy(solved, solved + n, z);
+  const auto converged = [&] { std::copy(z, z + n, solved); };
+  double previous = std::numeric_limits<double>::infinity();
+  for (int iteration = 0; iteration < 60; ++iteration) {
+    residual_->run(r);
+    // Exactly satisfied: nothing to solve, even where the Jacobian is singular (a fast reaction
+    // whose rate constant is 0 leaves every value at equilibrium).
+    if (std::all_of(step, step + n, [](double f) { return f == 0.0; })) return converged();
+    jacobian_->run(r);
+    if (!solve_dense(jacobian, step, n) && !least_squares_step(r)) break;
+    bool tiny = true, small = true;
+    double largest = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(step[i])) {
+        std::fill(z, z + n, std::nan(""));
+        return;
+      }
+      z[i] -= step[i];
+      const double change = std::abs(step[i]);
+      tiny = tiny && change <= 1e-12 * std::abs(z[i]);
+      small = small && change <= 1e-9 * std::abs(z[i]);
+      largest = std::max(largest, change / std::max(std::abs(z[i]), 1e-300));
+    }
+    if (tiny || (small && largest > 0.5 * previous)) return converged();
+    previous = largest;
+  }
+  std::fill(z, z + n, std::nan(""));
 }
 
 void CompiledModel::rhs(double t, const double* y, double* ydot, Workspace& w) const {

@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "bytecode.hpp"
+
 namespace engraft {
 
 struct Expression::Node {
@@ -78,7 +80,8 @@ const std::map<std::string, FunctionInfo, std::less<>>& function_table() {
       {"floor", {Op::floor, 1, 1}}, {"ceil", {Op::ceil, 1, 1}},   {"sin", {Op::sin, 1, 1}},
       {"cos", {Op::cos, 1, 1}},     {"tan", {Op::tan, 1, 1}},     {"sinh", {Op::sinh, 1, 1}},
       {"cosh", {Op::cosh, 1, 1}},   {"tanh", {Op::tanh, 1, 1}},   {"asin", {Op::asin, 1, 1}},
-      {"acos", {Op::acos, 1, 1}},   {"atan", {Op::atan, 1, 1}},   {"min", {Op::min, 1, -1}},
+      {"acos", {Op::acos, 1, 1}},   {"atan", {Op::atan, 1, 1}},   {"factorial", {Op::factorial, 1, 1}},
+      {"min", {Op::min, 1, -1}},
       {"max", {Op::max, 1, -1}},    {"piecewise", {Op::piecewise, 1, -1}},
   };
   return table;
@@ -397,6 +400,7 @@ double evaluate(const Expression& e, const std::function<double(const std::strin
     case Op::abs: return std::abs(arg(0));
     case Op::floor: return std::floor(arg(0));
     case Op::ceil: return std::ceil(arg(0));
+    case Op::factorial: return detail::factorial(arg(0));
     case Op::sin: return std::sin(arg(0));
     case Op::cos: return std::cos(arg(0));
     case Op::tan: return std::tan(arg(0));
@@ -419,7 +423,16 @@ double evaluate(const Expression& e, const std::function<double(const std::strin
   return std::nan("");
 }
 
+namespace {
+bool mentions(const Expression& e, std::string_view variable) {
+  if (e.op() == Op::symbol) return e.name() == variable;
+  return std::any_of(e.args().begin(), e.args().end(), [&](const Expression& a) { return mentions(a, variable); });
+}
+}  // namespace
+
 Expression differentiate(const Expression& e, std::string_view variable) {
+  // Exactly 0 where the variable does not occur: the rules below would give 0/0 for e.g. acos(-1).
+  if (!mentions(e, variable)) return num(0);
   const auto d = [&](const Expression& x) { return differentiate(x, variable); };
   const auto& a = e.args();
   switch (e.op()) {
@@ -471,7 +484,7 @@ Expression differentiate(const Expression& e, std::string_view variable) {
       for (std::size_t i = 0; i < a.size(); ++i) out.push_back(i % 2 == 0 ? d(a[i]) : a[i]);
       return Expression::apply(Op::piecewise, std::move(out));
     }
-    default:  // relational, logical, floor, ceil: piecewise constant
+    default:  // relational, logical, floor, ceil, factorial: piecewise constant (or defined at integers only)
       return num(0);
   }
 }

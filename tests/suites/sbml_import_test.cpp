@@ -128,9 +128,18 @@ TEST(SbmlImport, RefusesWhatItCannotSimulateExactly) {
   };
   EXPECT_EQ(construct_of(rule_document(R"(<apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay">delay</csymbol><ci>x</ci><cn>1</cn></apply>)")),
             "delay csymbol");
+  // 0 = x - 1 determines x only when x may vary.
+  EXPECT_EQ(construct_of(document(std::string(R"(<listOfParameters><parameter id="x" value="1" constant="true"/></listOfParameters>
+<listOfRules><algebraicRule>)") + mathml + "<apply><minus/><ci>x</ci><cn>1</cn></apply></math></algebraicRule></listOfRules>")),
+            "over-determined algebraic rules");
   EXPECT_EQ(construct_of(document(std::string(R"(<listOfParameters><parameter id="x" value="1" constant="false"/></listOfParameters>
 <listOfRules><algebraicRule>)") + mathml + "<apply><minus/><ci>x</ci><cn>1</cn></apply></math></algebraicRule></listOfRules>")),
-            "algebraic rule");
+            "accepted");
+  // 0 = x + y - 1 with both free: which one it determines (the other stays constant) is not said.
+  EXPECT_EQ(construct_of(document(std::string(R"(<listOfParameters><parameter id="x" value="1" constant="false"/>
+<parameter id="y" value="1" constant="false"/></listOfParameters><listOfRules><algebraicRule>)") + mathml +
+                                  "<apply><minus/><apply><plus/><ci>x</ci><ci>y</ci></apply><cn>1</cn></apply></math></algebraicRule></listOfRules>")),
+            "algebraic rules that do not say which value they determine");
 }
 
 TEST(SbmlImport, EventAttributesAreKept) {
@@ -200,6 +209,55 @@ TEST(SbmlSimulate, FirstOrderDecayMatchesTheAnalyticSolution) {
     EXPECT_NEAR(row[2], 2.0 * (1.0 - std::exp(-0.7 * row[0])), 1e-8);  // amount
   }
   EXPECT_EQ(run.table.rows.back()[0], 5.0);
+}
+
+// A <-> B at rate FAST_LAW (fast), B -> 0 at 0.3 B (slow); amounts in a compartment of size 1, A0 = 1.
+std::string fast_document(const std::string& fast_law) {
+  const auto reaction = [](const std::string& id, bool fast, const std::string& products, const std::string& law) {
+    return R"(<reaction id=")" + id + R"(" reversible="true" fast=")" + (fast ? "true" : "false") + R"(">
+  <listOfReactants><speciesReference species=")" + (fast ? "A" : "B") + R"(" stoichiometry="1" constant="true"/></listOfReactants>)" +
+           products + "<kineticLaw>" + mathml + law + "</math></kineticLaw></reaction>";
+  };
+  return std::string(R"(<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1"><model id="m">
+<listOfCompartments><compartment id="C" size="1" spatialDimensions="3" constant="true"/></listOfCompartments>
+<listOfSpecies>
+  <species id="A" compartment="C" initialAmount="1" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>
+  <species id="B" compartment="C" initialAmount="0" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>
+</listOfSpecies>
+<listOfReactions>)") +
+         reaction("fast", true, R"(<listOfProducts><speciesReference species="B" stoichiometry="1" constant="true"/></listOfProducts>)",
+                  fast_law) +
+         reaction("slow", false, "", "<apply><times/><cn>0.3</cn><ci>B</ci></apply>") + "</listOfReactions></model></sbml>";
+}
+
+SbmlRun run_fast(const std::string& fast_law) {
+  SbmlTestSettings settings;
+  settings.duration = 5.0;
+  settings.steps = 5;
+  settings.variables = {"A", "B"};
+  settings.absolute = 1e-10;
+  settings.relative = 1e-6;
+  return simulate_sbml(import_sbml_string(fast_document(fast_law)), settings);
+}
+
+TEST(SbmlSimulate, FastReactionKeepsItsEquilibriumWhileTheMoietyDecays) {
+  // Fast rate 2 A - B: B = 2/3 T at all times, and T = A + B decays as exp(-0.3 * 2/3 t) = exp(-0.2 t).
+  const SbmlRun run = run_fast("<apply><minus/><apply><times/><cn>2</cn><ci>A</ci></apply><ci>B</ci></apply>");
+  ASSERT_EQ(run.status, SbmlRun::Status::ok) << run.message;
+  // The integrator runs at rtol 1e-10 and Newton solves the equilibrium to rounding: 1e-8 is safe.
+  for (const auto& row : run.table.rows) {
+    const double total = std::exp(-0.2 * row[0]);
+    EXPECT_NEAR(row[1], total / 3.0, 1e-8);
+    EXPECT_NEAR(row[2], 2.0 * total / 3.0, 1e-8);
+  }
+}
+
+TEST(SbmlSimulate, UnstableFastEquilibriumIsRefused) {
+  // Fast rate B - 2 A has the same equilibrium, but the reaction runs away from it.
+  const SbmlRun run = run_fast("<apply><minus/><ci>B</ci><apply><times/><cn>2</cn><ci>A</ci></apply></apply>");
+  EXPECT_EQ(run.status, SbmlRun::Status::refused);
+  EXPECT_EQ(run.construct, "fast reaction at an unstable equilibrium");
 }
 
 std::string time_symbol() {

@@ -123,14 +123,14 @@ int main(int argc, char** argv) {
     enum { pass, fail, refused } outcome = fail;
     std::string detail, construct;
     const fs::path file = sbml_preferred_case_file(cases_dir, id);
-    if (info.test_type == "FluxBalanceSteadyState") {
-      outcome = refused, construct = "flux balance steady state (fbc)", detail = "flux balance analysis";
-    } else if (file.empty()) {
+    const bool flux_balance = info.test_type == "FluxBalanceSteadyState";
+    if (file.empty()) {
       outcome = refused, construct = "no Level 2 or 3 file", detail = "no l2/l3 file";
     } else {
       try {
-        const SbmlTestSettings settings = read_sbml_test_settings(dir / (id + "-settings.txt"));
-        const SbmlRun run = run_sbml_case(file, settings);
+        const SbmlTestSettings settings = read_sbml_test_settings(
+            dir / (id + "-settings.txt"), flux_balance ? SbmlTestType::flux_balance : SbmlTestType::time_course);
+        const SbmlRun run = flux_balance ? run_sbml_flux_balance_case(file, settings.variables) : run_sbml_case(file, settings);
         if (run.status == SbmlRun::Status::refused) {
           outcome = refused, construct = run.construct, detail = run.message;
         } else if (run.status == SbmlRun::Status::failed) {

@@ -50,6 +50,10 @@ struct SbmlSymbol {
 struct SbmlImport {
   Model model;
   std::map<std::string, SbmlSymbol> symbols;  // by SBML id (after comp flattening)
+  /// Fast reactions: M[j][l] = sum_i d(rate j)/d(amount i) x stoichiometry(i, l). Newton may find
+  /// an equilibrium the fast dynamics would leave (M with an eigenvalue of positive real part):
+  /// simulate_sbml checks M at every output and refuses such a run.
+  std::vector<std::vector<Expression>> fast_stability;
   int level = 0, version = 0;
 };
 
@@ -74,8 +78,15 @@ struct SbmlTestSettings {
   std::set<std::string> amount, concentration;
 };
 
-/// Reads NNNNN-settings.txt; throws InputError naming the line for a malformed value.
-SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file);
+/// The case's testType: a time course, or a flux balance (fbc) that has no time course.
+enum class SbmlTestType { time_course, flux_balance };
+
+/// The testType line of NNNNN-model.m (time course when there is none).
+SbmlTestType read_sbml_test_type(const std::filesystem::path& model_m);
+
+/// Reads NNNNN-settings.txt; throws InputError naming the line for a malformed value (and, for a
+/// time course, when there is no duration and steps).
+SbmlTestSettings read_sbml_test_settings(const std::filesystem::path& file, SbmlTestType type = SbmlTestType::time_course);
 
 /// A table of results: `time` then one column per variable.
 struct SbmlTable {
@@ -98,6 +109,16 @@ SbmlRun simulate_sbml(const SbmlImport& imported, const SbmlTestSettings& settin
 
 /// import + simulate with every failure mapped to a status (never throws for model content).
 SbmlRun run_sbml_case(const std::filesystem::path& sbml_file, const SbmlTestSettings& settings);
+
+/// Flux balance analysis (fbc versions 1 and 2; src/formats/sbml_fbc.cpp): the active objective
+/// optimised over the reaction fluxes, with S v = 0 for every species that is not a boundary
+/// condition and the flux bounds. One row: each variable, a reaction's optimal flux or the
+/// objective's optimum; NaN for all when the constraints are infeasible. Refused: an unbounded
+/// optimum, and a flux that differs between optimal solutions. Never throws for model content.
+SbmlRun run_sbml_flux_balance_case(const std::filesystem::path& sbml_file, const std::vector<std::string>& variables);
+
+/// A refusal (construct and message) for an input error raised while running a case.
+SbmlRun refused_run(const InputError& e);
 
 /// CASES_DIR/ID/ID-sbml-lLvV.xml
 std::filesystem::path sbml_case_file(const std::filesystem::path& cases_dir, const std::string& case_id, int level,

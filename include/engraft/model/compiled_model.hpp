@@ -73,6 +73,7 @@ class CompiledModel {
   std::size_t n_observables() const { return model_.observables.size(); }
   std::size_t n_roots() const { return roots_.size(); }
   std::size_t n_events() const { return model_.events.size(); }
+  std::size_t n_algebraic() const { return model_.algebraic_rules.size(); }
   const std::vector<RootInfo>& roots_info() const { return roots_; }
 
   /// Index by name; throws InputError (with `where`) when there is none.
@@ -121,16 +122,21 @@ class CompiledModel {
   friend class ModelCompiler;
   /// Sets t and the states in the registers, runs `program`, returns the registers.
   double* run_at(const detail::Program& program, double t, const double* y, Workspace& w) const;
+  /// Solves the algebraic rules for their variables at the t and states in the registers.
+  void solve_algebraic(double* registers) const;
+  /// A least-squares step where the algebraic rules' Jacobian is singular.
+  bool least_squares_step(double* registers) const;
 
   Model model_;
   std::uint64_t hash_ = 0;
   std::size_t n_registers_ = 0;
   std::size_t state_base_ = 1, parameter_base_ = 0, observable_base_ = 0, derivative_base_ = 0, root_base_ = 0;
+  std::size_t algebraic_base_ = 0, solved_base_ = 0, residual_base_ = 0, jacobian_base_ = 0;  // solved: last solution
   /// Runs `program` at (t, y) and returns the value it leaves in `result`.
   double evaluate(const detail::ScalarProgram& program, double t, const double* y, Workspace& w) const;
 
   std::vector<std::pair<std::size_t, double>> constants_;
-  std::unique_ptr<detail::Program> derive_, initial_, rhs_, observe_, roots_program_;
+  std::unique_ptr<detail::Program> derive_, initial_, rhs_, observe_, roots_program_, residual_, jacobian_;
   std::vector<detail::ScalarProgram> triggers_;
   std::vector<std::optional<detail::ScalarProgram>> delays_, priorities_;
   std::vector<std::unique_ptr<detail::Program>> events_;    // computes event k's values into registers

@@ -20,6 +20,7 @@ enum class Op {
   less, less_equal, greater, greater_equal, equal, not_equal, logical_and, logical_or,
   // functions: f(args...)
   exp, log, log10, sqrt, abs, floor, ceil, sin, cos, tan, sinh, cosh, tanh, asin, acos, atan,
+  factorial,  // n! for a non-negative integer n (at most 170), NaN otherwise (as SBML leaves it undefined)
   min, max,
   piecewise,  // piecewise(value1, condition1, value2, condition2, ..., otherwise): SBML's order
 };

@@ -46,6 +46,19 @@ struct Derivative {
   SourceLocation where;
 };
 
+/// 0 = residual, the equation that determines `variable` (an algebraic variable: neither a
+/// state nor an assignment). The model is then an index-1 DAE, reduced to ODEs: the algebraic
+/// variables are solved for by Newton's method wherever the model is evaluated. `guess` (of
+/// parameters) starts that search at the start time; later searches start from the last solution.
+struct AlgebraicRule {
+  std::string variable;
+  Expression residual;
+  Expression guess;
+  std::string unit;
+  std::string description;
+  SourceLocation where;
+};
+
 /// When `trigger` goes from false to true, each target (a state or a parameter) is set,
 /// `delay` later when there is one (SBML's event semantics).
 struct EventRule {
@@ -104,6 +117,7 @@ struct Model {
   std::vector<State> states;
   std::vector<Assignment> assignments;
   std::vector<Derivative> derivatives;
+  std::vector<AlgebraicRule> algebraic_rules;
   std::vector<EventRule> events;
   std::vector<Observable> observables;
   std::vector<Route> routes;

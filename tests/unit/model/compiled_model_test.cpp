@@ -23,7 +23,7 @@ Model small_model() {
   m.assignments.push_back(Assignment{"s", ex("1 / (1 + k * x)"), "1", "", {}});
   m.assignments.push_back(Assignment{"twice_k", ex("2 * k"), "1", "", {}});  // parameters only: derived once
   m.derivatives.push_back(Derivative{"x", ex("-twice_k * x * s + if(t > 3, 1, 0)"), {}});
-  m.derivatives.push_back(Derivative{"y", ex("x ^ 2 - y ^ 0.5 + max(x, y, 0.1)"), {}});
+  m.derivatives.push_back(Derivative{"y", ex("x ^ 2 - y ^ 0.5 + max(x, y, 0.1) + factorial(floor(y))"), {}});
   m.observables.push_back(Observable{"total", ex("x + y"), "1", "", {}});
   EventRule bump;
   bump.name = "bump";
@@ -113,6 +113,14 @@ TEST(CompiledModel, RejectsBrokenModels) {
   Model reserved = small_model();
   reserved.parameters.push_back(Parameter{"t", 1.0, "1", "", "x", "", {}});
   EXPECT_THROW(CompiledModel::compile(reserved), InputError);
+
+  // a1 = x * x, a2 = a1 * a1, ...: the residual inlined is a tree of 2^40 nodes.
+  Model exploding = small_model();
+  exploding.assignments.push_back(Assignment{"a1", ex("x * x"), "", "", {}});
+  for (int i = 2; i <= 40; ++i)
+    exploding.assignments.push_back(Assignment{"a" + std::to_string(i), ex("a" + std::to_string(i - 1) + " * a" + std::to_string(i - 1)), "", "", {}});
+  exploding.algebraic_rules.push_back(AlgebraicRule{"z", ex("z - a40"), ex("0"), "", "", {}});
+  EXPECT_THROW(CompiledModel::compile(exploding), InputError);
 }
 
 }  // namespace

@@ -30,6 +30,10 @@ TEST(Expression, FunctionsAndPiecewise) {
   EXPECT_DOUBLE_EQ(eval("pow(2, 10)"), 1024.0);
   EXPECT_NEAR(eval("ln(exp(2.5))"), 2.5, 1e-15);
   EXPECT_DOUBLE_EQ(eval("heaviside(-1) + heaviside(0)"), 1.0);
+  EXPECT_EQ(eval("factorial(ceil(x))", {{"x", 4.2}}), 120.0);  // exact: small integers are exact in tgamma
+  EXPECT_EQ(eval("factorial(0)"), 1.0);
+  EXPECT_TRUE(std::isnan(eval("factorial(2.5)")));  // n! only of non-negative integers
+  EXPECT_TRUE(std::isnan(eval("factorial(-1)")));
 }
 
 TEST(Expression, RoundTripThroughText) {

@@ -151,6 +151,71 @@ TEST_P(SolverConformance, FailureIsReportedNotThrown) {
   EXPECT_LT(res.t_failed, 2.0 + 1e-6);
 }
 
+// x' = -k x (x0 = 4 mg) with y determined by an algebraic rule: y follows x at every output.
+Model decay_with_algebraic(const std::string& residual, double guess) {
+  Model m = decay_model();
+  m.states[0].initial = Expression::number(4.0);
+  m.algebraic_rules.push_back(AlgebraicRule{"y", parse_expression(residual, {}), Expression::number(guess), "", "", {}});
+  m.observables.push_back(Observable{"y_out", parse_expression("y", {}), "", "", {}});
+  return m;
+}
+
+TEST_P(SolverConformance, LinearAlgebraicRuleIsSolvedAtEveryOutput) {
+  // 0 = y - 2x: y(t) = 8 exp(-t/2), whatever the guess (Newton is exact in one step).
+  const SolveResult res = solve(decay_with_algebraic("y - 2 * x", -3.0), {}, {0.0, 1.0, 4.0}, 4.0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  for (std::size_t row = 0; row < 3; ++row) {
+    const double expected = 8.0 * std::exp(-0.5 * res.trajectory.times[row]);
+    EXPECT_NEAR(res.trajectory.observable(row, 1, 2), expected, value_tolerance * expected);
+  }
+}
+
+TEST_P(SolverConformance, NonlinearAlgebraicRuleFollowsTheRootNearTheGuess) {
+  // 0 = y^2 - x has roots +-sqrt(x); from the guess 1 Newton finds y = 2 exp(-t/4) at the start
+  // and, warm-started, stays on that branch.
+  const SolveResult res = solve(decay_with_algebraic("y ^ 2 - x", 1.0), {}, {0.0, 2.0, 6.0}, 6.0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  for (std::size_t row = 0; row < 3; ++row) {
+    const double expected = 2.0 * std::exp(-0.25 * res.trajectory.times[row]);
+    EXPECT_NEAR(res.trajectory.observable(row, 1, 2), expected, value_tolerance * expected);
+  }
+}
+
+TEST_P(SolverConformance, NewtonConvergesRelativeToTheSolutionNotToUnits) {
+  // 0 = y^2 - 1e-24 from the guess 1: Newton halves y for about 40 steps before it converges
+  // quadratically to 1e-12; an absolute stopping rule would stop near 1e-9.
+  const SolveResult res = solve(decay_with_algebraic("y ^ 2 - 1e-24", 1.0), {}, {0.0, 1.0}, 1.0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  for (std::size_t row = 0; row < 2; ++row) EXPECT_NEAR(res.trajectory.observable(row, 1, 2), 1e-12, 1e-12 * value_tolerance);
+}
+
+TEST_P(SolverConformance, SingularJacobianAtTheGuessTakesALeastSquaresStep) {
+  // 0 = y k + 6 x and 0 = k + 3: at the guess k = 0 the Jacobian [[k, y], [0, 1]] is singular.
+  // The least-squares step moves k alone; then Newton finds k = -3, y = 2x = 8 exp(-t/2).
+  Model m = decay_with_algebraic("y * kk + 6 * x", 1.0);
+  m.algebraic_rules.push_back(AlgebraicRule{"kk", parse_expression("kk + 3", {}), Expression::number(0.0), "", "", {}});
+  const SolveResult res = solve(m, {}, {0.0, 2.0}, 2.0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  for (std::size_t row = 0; row < 2; ++row) {
+    const double expected = 8.0 * std::exp(-0.5 * res.trajectory.times[row]);
+    EXPECT_NEAR(res.trajectory.observable(row, 1, 2), expected, value_tolerance * expected);
+  }
+}
+
+TEST_P(SolverConformance, AlgebraicRuleWithoutSolutionGivesNoValue) {
+  // 0 = y^2 + 1 + x has no real root: y is NaN (x' does not read y, so the solve itself succeeds).
+  const SolveResult res = solve(decay_with_algebraic("y ^ 2 + 1 + x", 1.0), {}, {1.0}, 1.0);
+  ASSERT_TRUE(res.ok()) << res.message;
+  EXPECT_TRUE(std::isnan(res.trajectory.observable(0, 1, 2)));
+}
+
+TEST_P(SolverConformance, AlgebraicRuleWithoutSolutionFailsTheSolveThatReadsIt) {
+  Model m = decay_with_algebraic("y ^ 2 + 1 + x", 1.0);
+  m.derivatives[0].rate = parse_expression("-k * y", {});
+  const SolveResult res = solve(m, {}, {1.0}, 1.0);
+  EXPECT_FALSE(res.ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(AllMethods, SolverConformance,
                          ::testing::Values(Method::rk45, Method::bdf, Method::automatic),
                          [](const auto& info) {
