@@ -166,3 +166,24 @@ case("c19_injury_homing", "C19", "Injury homing of IV cells: lesion %ID 1.4-2.0x
     ck("BMC (mouse) lesion ratio injured/healthy at 48 h, as ln", "bmc_injured", "value_at", "ln_cells_lesion", [math.log(1.4), math.log(2.0)], "C19: 1.4-2.0x (Abbott 48 h, BMDC); a default >= 5x would fail here", day=2, minus="bmc_healthy"),
 ])
 print("ok")
+
+# C18 dog intramyocardial EPC (Mitchell 2010 [authors unverified]); 111In-tropolone
+EPC_DOG = {"BW": 20, "f_im_retain": 0.555, "k_death": 0.01075, **IN111}
+scen("c18_dog_epc_im", "C18: dog, intramyocardial EPC, 111In-tropolone", "intramyocardial", EPC_DOG, 6, step="10 min")
+case("c18_dog_epc_im", "C18", "Dog intramyocardial EPC: 54-57 % retained, clearance half-life 60-69 h",
+     "cell-fate.md §2.4 and §6 C18 [source: Mitchell 2010, authors unverified]", "data band (calibrated)",
+     {"dog": ("c18_dog_epc_im", None)}, [
+    ck("retained in heart at 1 h", "dog", "value_at", "label_heart_total", [54, 57], "C18: 54-57 %; f_im_retain 0.555 is calibrated to it (consistency, not validation)", day=H),
+    ck("heart label half-life (days to 27.6 % of dose, half the 1-h value)", "dog", "crossing_down", "label_heart_total", [60 / 24, 69 / 24], "C18: t1/2 60-69 h; lesion loss 0.01075/h (ln2/64.5 h) is calibrated to it", threshold=27.6),
+])
+# C22 local injection (qualitative: direction and order of magnitude)
+scen("c22_mouse_msc_local", "C22: mouse, MSC injected locally (intra-articular / intramuscular depot)", "local", {**MOUSE}, 1)
+scen("c22_mouse_msc_iv", "C22: mouse, MSC intravenous (comparator)", "iv", {**MOUSE, **MOUSE_MSC}, 1)
+case("c22_local_injection", "C22", "Local (intra-articular, intramuscular) MSC stay local: no systemic spread; joint/muscle >> 1 at 8 h",
+     "cell-fate.md §2.3 and §6 C22 [source: Shim 2015; Sanchez-Diaz 2021 Table 4]", "qualitative (direction and order of magnitude)",
+     {"local": ("c22_mouse_msc_local", None), "iv": ("c22_mouse_msc_iv", None)}, [
+    ck("local: living cells outside the injection site at any time (% of dose)", "local", "maximum_value", "cells_outside_lesion", [-INF, 0.1], "C22 qualitative: IM/intra-articular -> no systemic spread (f_local_retain 1 by default; lesion = injection site)"),
+    ck("local: lung at 8 h (% of dose)", "local", "value_at", "cells_lung", [-INF, 0.1], "C22 qualitative: nothing reaches the lung", day=8 * H),
+    ck("ln(site cells local / site cells IV) at 8 h >= ln 100", "local", "value_at", "ln_cells_lesion", [math.log(100), INF], "C22 qualitative, order of magnitude: joint/muscle ~116x at 8 h after intra-articular (here: the site after local vs after IV)", day=8 * H, minus="iv"),
+])
+print("ok2")

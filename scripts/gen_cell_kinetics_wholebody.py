@@ -156,7 +156,7 @@ odes["dose_total"] = "0"
 
 obs = []  # name, value, unit, description
 for o, expr in [("lung", "lung_cells"), ("blood", "A_art + A_ven")] + [(o, f"{o}_cells") for o in org] + \
-        [("heart_total", "heart_cells + lesion_cells"), ("total", "live_cells"), ("outside_lung", "live_cells - lung_cells")]:
+        [("heart_total", "heart_cells + lesion_cells"), ("total", "live_cells"), ("outside_lung", "live_cells - lung_cells"), ("outside_lesion", "live_cells - lesion_cells")]:
     obs.append((f"cells_{o}", f"100*({expr})/dose_ref", "%", f"living infused cells in {o}, % of dose"))
 lab = {"lung": "q_lab*lung_cells", "liver": "q_lab*liver_cells + D_liver", "spleen": "q_lab*spleen_cells + D_spleen",
        "marrow": "q_lab*marrow_cells + D_marrow", "heart_total": "q_lab*(heart_cells + lesion_cells)",
@@ -207,7 +207,7 @@ Other cell types, species and labels are parameter sets (see the .md page and sc
 t in days. Single labelled bolus assumed for label observables. Adult cells do not become heart muscle here or in
 the evidence: the model tracks location and survival only."""
 solver = "stiff"
-reproduces = ["C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C19"]
+reproduces = ["C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C19", "C22"]
 ''')
 for n, v, u, d, s, unc in params:
     out.append(f"\n[parameters.{n}]\nvalue = {v!r}\nunit = {q(u)}\ndescription = {q(d)}\nsource = {q(s)}\nuncertainty = {q(unc)}\n")
