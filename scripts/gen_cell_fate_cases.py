@@ -186,4 +186,13 @@ case("c22_local_injection", "C22", "Local (intra-articular, intramuscular) MSC s
     ck("local: lung at 8 h (% of dose)", "local", "value_at", "cells_lung", [-INF, 0.1], "C22 qualitative: nothing reaches the lung", day=8 * H),
     ck("ln(site cells local / site cells IV) at 8 h >= ln 100", "local", "value_at", "ln_cells_lesion", [math.log(100), INF], "C22 qualitative, order of magnitude: joint/muscle ~116x at 8 h after intra-articular (here: the site after local vs after IV)", day=8 * H, minus="iv"),
 ])
+# C21 mouse 51Cr T cells (Khot 2019)
+TCELL = {"E_lung": 0.127, "k_rel_lung": 60, "E_cap": 0.01, "E_res": 0.18, "k_rel": 0.1, "k_death": 0.01, "m_kidney": 10.48, "m_ln": 68.97}
+scen("c21_mouse_tcell_iv_cr51", "C21: mouse with a solid tumour (lesion), IV activated T cells, 51Cr", "iv", {**MOUSE, **TCELL, **CR51}, 3.05)
+case("c21_mouse_tcells", "C21", "Mouse IV T cells: > 90 % of body T cells in spleen, liver, lung, kidney, bone marrow, lymph nodes; tumour < 1 %ID/g",
+     "cell-fate.md §1.1, §2.5 and §6 C21 [source: Khot 2019]", "data band", {"mouse": ("c21_mouse_tcell_iv_cr51", None)}, [
+    ck("share in the six organs at 1 h", "mouse", "value_at", "share_spleen_liver_lung_kidney_marrow_ln", [0.9, 1], "C21 band; T-cell E_cap 0.01 calibrated to it (Tsai-derived 'other' 0.03-0.08 would give < 0.9)", day=H),
+    ck("share in the six organs at 72 h", "mouse", "value_at", "share_spleen_liver_lung_kidney_marrow_ln", [0.9, 1], "C21 band", day=3),
+    ck("tumour (lesion) at 24 h < 0.2 %ID", "mouse", "value_at", "cells_lesion", [0, 0.2], "C21: tumour < 1 %ID/g, tested as < 0.2 %ID (any tumour >= 0.2 g); the model has no tissue masses", day=1),
+])
 print("ok2")

@@ -40,6 +40,9 @@ P("f_blood_art", ART_BLOOD, "1", "fraction of blood volume in the arterial pool"
 for o, q, qs, b, bs, kind in ORGANS:
     P(f"q_{o}", q, "1", f"{o}: blood flow as a fraction of cardiac output", qs, "not reported")
     P(f"b_{o}", b, "1", f"{o}: fraction of total blood volume in its vessels", bs, "not reported")
+for o, *_r in ORGANS:
+    P(f"m_{o}", 1, "1", f"{o}: tropism multiplier on the extraction odds, E = 1 - (1 - E_base)^m (1 = size-driven only)",
+      "model convention; cell-type sets change it (T cells: lymph nodes, kidney, marrow; see the model page)", "per cell type")
 # cell type (defaults: culture-expanded MSC)
 P("E_lung", 0.97, "1", "first-pass lung extraction of the infused cells (MSC default)",
   f"Fischer UM et al. Stem Cells Dev 2009 (BM-MNC pass the lung 30x better than MSC => MSC E >= 0.967) ({CF} §0, §6 C12, [derived])", "MSC 0.967-0.9995 (mouse: <0.05 % of 2e6 outside lung, Lee 2009)")
@@ -111,7 +114,8 @@ A["J_lung"] = ("min(E_lung, Emax)/(1 - min(E_lung, Emax))*CO/Vv_lung", "1/h", "l
 for o, *_r, kind in ORGANS:
     E = "E_res" if kind == "res" else "E_cap"
     Q = "Q_liver_tot" if o == "liver" else f"Q_{o}"
-    A[f"J_{o}"] = (f"min({E}, Emax)/(1 - min({E}, Emax))*{Q}/Vv_{o}", "1/h", f"{o} arrest rate constant giving {E} per pass")
+    A[f"E_{o}"] = (f"min(1 - (1 - {E})^m_{o}, Emax)", "1", f"{o} per-pass extraction")
+    A[f"J_{o}"] = (f"E_{o}/(1 - E_{o})*{Q}/Vv_{o}", "1/h", f"{o} arrest rate constant giving E_{o} per pass")
 A["k_lung"] = ("1.678347/t_half_lung", "1/h", "stage rate of the two-stage lung death (median survival t_half_lung)")
 A["k_loss_lesion"] = ("k_death + k_rel", "1/h", "lesion loss rate")
 A["q_lab"] = ("(1 - f_unbound)*exp(-k_leak*hd*max(t - t_label, 0))", "1", "label carried by one living cell (dose = 1)")
@@ -165,6 +169,7 @@ for o, expr in lab.items():
     obs.append((f"label_{o}", f"100*({expr})/dose_ref", "%", f"label in {o}, % of injected label, decay-corrected"))
     obs.append((f"activity_{o}", f"100*({expr})*decay/dose_ref", "%", f"label activity in {o}, % of injected activity, not decay-corrected"))
 obs.append(("cells_arrested_outside_lung", "100*(" + " + ".join(f"X_{o}" for o in org) + ")/dose_ref", "%", "living cells arrested in organs other than the lung (extravascular pools), % of dose"))
+obs.append(("share_spleen_liver_lung_kidney_marrow_ln", "(lung_cells + liver_cells + spleen_cells + kidney_cells + marrow_cells + ln_cells)/max(live_cells, 1e-300)", "1", "share of living cells in spleen, liver, lung, kidney, bone marrow and lymph nodes (Khot 2019 organs)"))
 obs.append(("label_share_liver", f"({lab['liver']})/max(label_body, 1e-300)", "1", "liver's share of the label remaining in the body"))
 obs.append(("ln_cells_lesion", "ln(max(100*lesion_cells/dose_ref, 1e-300))", "1", "ln of living cells in the lesion (% of dose); differences between runs are ln ratios"))
 obs.append(("ln_cells_heart_total", "ln(max(100*(heart_cells + lesion_cells)/dose_ref, 1e-300))", "1", "ln of living cells in the heart incl. lesion"))
@@ -207,7 +212,7 @@ Other cell types, species and labels are parameter sets (see the .md page and sc
 t in days. Single labelled bolus assumed for label observables. Adult cells do not become heart muscle here or in
 the evidence: the model tracks location and survival only."""
 solver = "stiff"
-reproduces = ["C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C19", "C22"]
+reproduces = ["C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C19", "C21", "C22"]
 ''')
 for n, v, u, d, s, unc in params:
     out.append(f"\n[parameters.{n}]\nvalue = {v!r}\nunit = {q(u)}\ndescription = {q(d)}\nsource = {q(s)}\nuncertainty = {q(unc)}\n")

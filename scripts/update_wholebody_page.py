@@ -13,3 +13,16 @@ i = page.index(head) + len(head)
 j = page.index("\n\n", i)
 page = page[:i] + "\n".join(rows) + page[j:]
 open("models/cell_kinetics_wholebody.md", "w").write(page)
+
+# parameter table from the model file
+import tomllib
+m = tomllib.load(open("models/cell_kinetics_wholebody.toml", "rb"))
+lines = ["| Name | Value | Unit | Description | Source | Uncertainty |", "|---|---|---|---|---|---|"]
+for n, p in m["parameters"].items():
+    lines.append(f"| {n} | {p['value']:g} | {p['unit']} | {p['description']} | {p['source']} | {p['uncertainty']} |")
+page = open("models/cell_kinetics_wholebody.md").read()
+head = "## Parameters (defaults: MSC, 70 kg human, ¹¹¹In)\n"
+i = page.index(head) + len(head)
+j = page.index("\n\nPhysiology values", i)
+page = page[:i] + "\n".join(lines) + page[j:]
+open("models/cell_kinetics_wholebody.md", "w").write(page)
