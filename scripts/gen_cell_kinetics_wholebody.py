@@ -196,7 +196,7 @@ out = []
 out.append('''[model]
 name = "cell_kinetics_wholebody"
 version = "1.0.0"
-title = "Whole-body kinetics of infused cells (MSC, BM-MNC, CD34+, CDC, EPC): where they go, how long they live, what the label shows"
+title = "Whole-body kinetics of infused cells (MSC, BM-MNC, CD34+, CDC, EPC, T cells): where they go, how long they live, what the label shows"
 description = """Physiologically based model of infused cells, built from the structure of the T-cell PBPK of Khot 2019 /
 Tsai 2022 and the MSC lung-trap synthesis of cell-fate.md §1.5 (not a published model). Blood (arterial, venous)
 and, per organ (lung, liver, spleen, kidney, heart, brain, bone marrow, gut, muscle, skin, adipose, lymph nodes,
