@@ -91,6 +91,7 @@ scen("c11_rat_msc_iv_99mtc", "C11: rat, IV MSC 99mTc-HMPAO, 250 g", "iv", {**RAT
 case("c11_rat_msc_99mtc", "C11", "Rat IV MSC 99mTc-HMPAO: about 70 % of activity in the lungs at 5 min",
      "cell-fate.md §2.1 and §6 C11 [source: Assis 2010]", "data band", {"rat": ("c11_rat_msc_iv_99mtc", None)}, [
     ck("label in lung at 5 min", "rat", "value_at", "label_lung", [55, 85], "C11: ~70 %, accept 55-85 %; f_unbound 0.25 (free 99mTc) calibrated to it, E_lung 0.97 from C12", day=5 / 1440),
+    ck("mass balance with free label: lowest label body + excreted", "rat", "nadir_value", "label_balance", [99.999, 100.001], "model invariant (not data), with f_unbound 0.25"),
 ])
 # C12 lung passage
 scen("c12_rat_msc_iv", "C12: rat, IV MSC", "iv", {**RAT}, 0.1)
@@ -117,6 +118,8 @@ case("c14_human_111in_msc", "C14", "Human IV 111In-MSC (cirrhosis): lungs first,
     ck("lung label at day 10 <= 5 %", "human", "value_at", "label_lung", [0, 5], "C14 band", day=10),
     ck("liver label at day 10", "human", "value_at", "label_liver", [13, 17.4], "C14 band; f_liv calibrated to it", day=10),
     ck("spleen label at day 10", "human", "value_at", "label_spleen", [30, 42], "C14 band (spleen > liver); f_spl calibrated to it", day=10),
+    ck("mass balance: lowest label body + excreted over 10 d", "human", "nadir_value", "label_balance", [99.999, 100.001], "model invariant (not data): every cell dosed is alive or its label is in a debris pool or excreted"),
+    ck("mass balance: highest label body + excreted over 10 d", "human", "maximum_value", "label_balance", [99.999, 100.001], "model invariant (not data)"),
 ])
 # C15 human intracoronary after AMI
 scen("c15_human_bmc_ic_18f", "C15: human AMI, intracoronary unselected BMC, 18F-FDG", "intracoronary", {**BMC, **F18}, 0.1)

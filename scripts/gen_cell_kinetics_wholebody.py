@@ -170,6 +170,7 @@ for o, expr in lab.items():
     obs.append((f"activity_{o}", f"100*({expr})*decay/dose_ref", "%", f"label activity in {o}, % of injected activity, not decay-corrected"))
 obs.append(("cells_arrested_outside_lung", "100*(" + " + ".join(f"X_{o}" for o in org) + ")/dose_ref", "%", "living cells arrested in organs other than the lung (extravascular pools), % of dose"))
 obs.append(("share_spleen_liver_lung_kidney_marrow_ln", "(lung_cells + liver_cells + spleen_cells + kidney_cells + marrow_cells + ln_cells)/max(live_cells, 1e-300)", "1", "share of living cells in spleen, liver, lung, kidney, bone marrow and lymph nodes (Khot 2019 organs)"))
+obs.append(("label_balance", "100*(label_body + D_out)/dose_ref", "%", "label in the body + excreted, % of injected (decay-corrected): 100 at all times (mass balance)"))
 obs.append(("label_share_liver", f"({lab['liver']})/max(label_body, 1e-300)", "1", "liver's share of the label remaining in the body"))
 obs.append(("ln_cells_lesion", "ln(max(100*lesion_cells/dose_ref, 1e-300))", "1", "ln of living cells in the lesion (% of dose); differences between runs are ln ratios"))
 obs.append(("ln_cells_heart_total", "ln(max(100*(heart_cells + lesion_cells)/dose_ref, 1e-300))", "1", "ln of living cells in the heart incl. lesion"))
