@@ -270,8 +270,9 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   spec.file = path;
   spec.name = head.string_or("name", path.stem().string());
   spec.description = head.string_or("description", "");
-  spec.seed = static_cast<std::uint64_t>(head.child("seed").as_int());
-  if (head.child("seed").as_int() < 0) head.child("seed").fail("an integer >= 0", fmt::format("{}", head.child("seed").as_int()));
+  const int seed = head.child("seed").as_int();
+  if (seed < 0) head.child("seed").fail("an integer >= 0", fmt::format("{}", seed));
+  spec.seed = static_cast<std::uint64_t>(seed);
   spec.endpoints = read_endpoints(head.find("endpoints"));
   if (head.has("trajectories")) {
     const int n = head.child("trajectories").as_int();

@@ -47,10 +47,9 @@ std::vector<std::string> covariate_names(const PopulationSpec& p) {
 
 std::string format_number(double x) { return fmt::format("{}", x); }  // shortest text that reads back exactly
 
-std::string subject_row(const LoadedTrial& trial, const SubjectResult& r) {
-  const TrialSpec& spec = trial.spec;
-  std::string row = fmt::format("{},{},{},{}", r.index, detail::csv_field(spec.arms[r.arm].name), r.subject.patient, r.status);
-  for (const std::string& name : covariate_names(spec.population)) {
+std::string subject_row(const LoadedTrial& trial, const std::vector<std::string>& covariates, const SubjectResult& r) {
+  std::string row = fmt::format("{},{},{},{}", r.index, detail::csv_field(trial.spec.arms[r.arm].name), r.subject.patient, r.status);
+  for (const std::string& name : covariates) {
     const auto c = std::find_if(r.subject.covariates.begin(), r.subject.covariates.end(),
                                 [&](const CovariateValue& v) { return v.name == name; });
     row += ",";
@@ -110,7 +109,7 @@ std::string subject_csv_header(const LoadedTrial& trial) {
 }
 
 SubjectFileSink::SubjectFileSink(const std::filesystem::path& dir, const LoadedTrial& trial, bool resume)
-    : dir_(dir), trial_(trial) {
+    : dir_(dir), trial_(trial), covariates_(covariate_names(trial.spec.population)) {
   std::filesystem::create_directories(dir);
   first_subject_ = resume ? resumable_subjects(dir, trial) : 0;
   const std::filesystem::path partial = partial_path(dir);
@@ -135,7 +134,7 @@ SubjectFileSink::~SubjectFileSink() {
 }
 
 void SubjectFileSink::write(const SubjectResult& result) {
-  buffer_ += subject_row(trial_, result);
+  buffer_ += subject_row(trial_, covariates_, result);
   if (result.run) {
     const std::filesystem::path folder = dir_ / "trajectories";
     std::filesystem::create_directories(folder);

@@ -38,6 +38,7 @@ class SubjectFileSink : public ResultSink {
  private:
   std::filesystem::path dir_;
   const LoadedTrial& trial_;
+  std::vector<std::string> covariates_;   // column order of the covariates
   int fd_ = -1;
   std::string buffer_;
   std::size_t buffered_rows_ = 0;
