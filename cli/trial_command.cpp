@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "mpi_session.hpp"
 #include "engraft/formats/trial_file.hpp"
 #include "engraft/formats/trial_output.hpp"
 #include "engraft/trial/trial.hpp"
@@ -43,19 +44,38 @@ class ProgressBar : public Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_draw_{};
 };
 
-int trial_command(const TrialOptions& o) {
+/// Under mpirun each rank runs its block of subjects into its own part file; rank 0
+/// merges the parts, computes the summaries and prints them.
+int run_trial_on_this_process(const TrialOptions& o, const MpiSession& mpi) {
   const LoadedTrial trial = read_trial(o.file);
-  SubjectFileSink sink(o.out, trial, o.resume);
   ExecutorOptions executor;
-  executor.threads = o.threads;
-  executor.first_subject = sink.first_subject();
-  ProgressBar bar;
-  const bool show_progress = !o.quiet && isatty(STDERR_FILENO);
-  run_trial(trial.model, trial.spec, *trial.population, executor, sink, show_progress ? &bar : nullptr);
-  sink.flush();
+  {
+    SubjectFileSink sink(o.out, trial, o.resume, {mpi.rank(), mpi.ranks()});
+    executor.threads = o.threads;
+    executor.first_subject = sink.first_subject();
+    executor.end_subject = sink.end_subject();
+    ProgressBar bar;
+    const bool show_progress = !o.quiet && mpi.rank() == 0 && isatty(STDERR_FILENO);
+    run_trial(trial.model, trial.spec, *trial.population, executor, sink, show_progress ? &bar : nullptr);
+    sink.flush();
+  }
+  mpi.barrier();
+  if (mpi.rank() != 0) return 0;
+  merge_subject_file_parts(o.out, trial, mpi.ranks());
   const TrialOutcome outcome = finish_trial_outputs(o.out, trial);
   if (!o.quiet) std::cout << render_trial_summary(trial, outcome);
   return 0;
+}
+
+int trial_command(const TrialOptions& o) {
+  const MpiSession mpi;
+  if (mpi.ranks() == 1) return run_trial_on_this_process(o, mpi);
+  try {
+    return run_trial_on_this_process(o, mpi);
+  } catch (const std::exception& e) {  // one rank alone cannot stop: the others would wait at the barrier
+    std::cerr << "engraft: error: " << e.what() << " (MPI rank " << mpi.rank() << ")\n";
+    mpi.abort(2);
+  }
 }
 
 }  // namespace

@@ -29,6 +29,10 @@ constexpr std::size_t fixed_columns = 4;                 // subject, arm, patien
 
 std::filesystem::path partial_path(const std::filesystem::path& dir) { return dir / partial_name; }
 
+std::filesystem::path part_path(const std::filesystem::path& dir, SubjectFilePart part) {
+  return part.ranks == 1 ? partial_path(dir) : dir / fmt::format("subjects.rank{}.csv.partial", part.rank);
+}
+
 [[noreturn]] void io_failure(const std::string& what, const std::filesystem::path& file) {
   throw std::runtime_error(fmt::format("cannot {} {}: {}", what, file.string(), std::strerror(errno)));
 }
@@ -80,10 +84,11 @@ void write_state(const std::filesystem::path& dir, const LoadedTrial& trial) {
   state.commit();
 }
 
-/// Subjects already written by an interrupted run of the same trial, after cutting
-/// the file at its last complete line; 0 when there is nothing to continue.
-std::uint64_t resumable_subjects(const std::filesystem::path& dir, const LoadedTrial& trial) {
-  const std::filesystem::path partial = partial_path(dir), state = dir / state_name;
+/// Subjects already written to `partial` by an interrupted run of the same trial, after
+/// cutting the file at its last complete line; 0 when there is nothing to continue.
+std::uint64_t resumable_subjects(const std::filesystem::path& dir, const std::filesystem::path& partial,
+                                 const LoadedTrial& trial) {
+  const std::filesystem::path state = dir / state_name;
   if (!std::filesystem::exists(partial) || !std::filesystem::exists(state)) return 0;
   const auto recorded = nlohmann::json::parse(read_text(state), nullptr, false);
   if (recorded.is_discarded() || recorded.value("fingerprint", "") != fingerprint_text(trial))
@@ -108,20 +113,23 @@ std::string subject_csv_header(const LoadedTrial& trial) {
   return header + ",reason\n";
 }
 
-SubjectFileSink::SubjectFileSink(const std::filesystem::path& dir, const LoadedTrial& trial, bool resume)
-    : dir_(dir), trial_(trial), covariates_(covariate_names(trial.spec.population)) {
+SubjectFileSink::SubjectFileSink(const std::filesystem::path& dir, const LoadedTrial& trial, bool resume,
+                                 SubjectFilePart part)
+    : dir_(dir), file_(part_path(dir, part)), trial_(trial), covariates_(covariate_names(trial.spec.population)) {
   std::filesystem::create_directories(dir);
-  first_subject_ = resume ? resumable_subjects(dir, trial) : 0;
-  const std::filesystem::path partial = partial_path(dir);
-  if (first_subject_ == 0) {
-    write_state(dir, trial);
-    fd_ = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) io_failure("create", partial);
+  const SubjectBlock block = block_of_rank(trial.spec.subjects(), part.rank, part.ranks);
+  const std::uint64_t done = resume ? resumable_subjects(dir, file_, trial) : 0;
+  first_subject_ = block.begin + done;
+  end_subject_ = block.end;
+  if (done == 0) {
+    write_state(dir, trial);   // every rank writes the same content; the rename is atomic
+    fd_ = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) io_failure("create", file_);
     buffer_ = subject_csv_header(trial);
     flush();
   } else {
-    fd_ = ::open(partial.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd_ < 0) io_failure("open", partial);
+    fd_ = ::open(file_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd_ < 0) io_failure("open", file_);
   }
 }
 
@@ -146,11 +154,27 @@ void SubjectFileSink::write(const SubjectResult& result) {
 }
 
 void SubjectFileSink::flush() {
-  const std::filesystem::path partial = partial_path(dir_);
-  write_all(fd_, buffer_, partial);
-  if (::fsync(fd_) != 0) io_failure("sync", partial);
+  write_all(fd_, buffer_, file_);
+  if (::fsync(fd_) != 0) io_failure("sync", file_);
   buffer_.clear();
   buffered_rows_ = 0;
+}
+
+void merge_subject_file_parts(const std::filesystem::path& dir, const LoadedTrial& trial, unsigned ranks) {
+  if (ranks == 1) return;
+  const std::string header = subject_csv_header(trial);
+  {
+    AtomicFile merged(partial_path(dir));
+    merged.stream() << header;
+    for (unsigned rank = 0; rank < ranks; ++rank) {
+      std::ifstream part(part_path(dir, {rank, ranks}), std::ios::binary);
+      part.ignore(static_cast<std::streamsize>(header.size()));   // every part starts with the header
+      // Inserting an empty rdbuf sets failbit: a rank may have had no subjects.
+      if (part.peek() != std::ifstream::traits_type::eof()) merged.stream() << part.rdbuf();
+    }
+    merged.commit();
+  }
+  for (unsigned rank = 0; rank < ranks; ++rank) std::filesystem::remove(part_path(dir, {rank, ranks}));
 }
 
 namespace {

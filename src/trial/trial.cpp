@@ -97,6 +97,12 @@ const EndpointColumn* find_endpoint_column(std::string_view name) {
   return nullptr;
 }
 
+SubjectBlock block_of_rank(std::uint64_t subjects, unsigned rank, unsigned ranks) {
+  const std::uint64_t base = subjects / ranks, extra = subjects % ranks;
+  const auto start = [&](std::uint64_t r) { return r * base + std::min(r, extra); };
+  return {start(rank), start(rank + 1)};
+}
+
 SubjectResult simulate_subject(const std::shared_ptr<const CompiledModel>& model, const TrialSpec& spec,
                                const Population& population, std::uint64_t index, Solver& solver) {
   SubjectResult r;
@@ -128,7 +134,7 @@ SubjectResult simulate_subject(const std::shared_ptr<const CompiledModel>& model
 
 void run_trial(const std::shared_ptr<const CompiledModel>& model, const TrialSpec& spec, const Population& population,
                const ExecutorOptions& options, ResultSink& sink, Progress* progress) {
-  const std::uint64_t total = spec.subjects();
+  const std::uint64_t total = options.end_subject ? std::min(options.end_subject, spec.subjects()) : spec.subjects();
   if (options.first_subject >= total) return;
   const unsigned threads = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
   const std::size_t window = options.reorder_window ? options.reorder_window : 64 * std::size_t{threads};

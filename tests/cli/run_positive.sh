@@ -6,6 +6,8 @@
 #           OUT holds timecourse.csv and summary.json with 15.0 <= anc_0_5_crossing_day <= 15.8
 #   trial   `engraft trial tests/data/trial/sampled.toml` with --threads 1 and --threads 2 exits 0 and
 #           writes byte-identical subjects.csv, summary.json and summary.txt, and no partial file
+#   trial_mpi `MPIEXEC -np 2 engraft trial tests/data/trial/sampled.toml` (MPIEXEC from the 4th
+#           argument) writes the same subjects.csv, summary.json and trajectories as one process
 #   example_trial `engraft trial trials/cd34_dose.toml` exits 0; the 5e6/kg arm's median neutrophil
 #           engraftment day is in H8's 9-13 d and > 99 % of patients engraft by day 14 (H8)
 set -u
@@ -60,6 +62,24 @@ sys.exit(0 if isinstance(day, (int, float)) and 15.0 <= day <= 15.8 else 1)
       cmp "$work/t1/$f" "$work/t2/$f" || fail "$f differs between 1 and 2 threads"
     done
     [ ! -e "$work/t1/subjects.csv.partial" ] || fail "partial per-subject file left behind"
+    ;;
+  trial_mpi)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    mpiexec=${4:-}
+    [ -n "$mpiexec" ] || fail "needs the MPI launcher"
+    # Open MPI refuses root and more ranks than cores unless told (containers, small CI machines):
+    # the environment forms of --allow-run-as-root and --oversubscribe, ignored by other MPIs.
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+    "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/one" --quiet || fail "one process failed"
+    timeout 120 "$mpiexec" -np 2 "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/two" \
+      --threads 1 --quiet >"$work/stdout" 2>"$work/stderr"; rc=$?
+    cat "$work/stdout" "$work/stderr"
+    [ $rc -eq 0 ] || fail "mpirun -np 2 engraft trial exited $rc"
+    for f in subjects.csv summary.json summary.txt; do
+      cmp "$work/one/$f" "$work/two/$f" || fail "$f differs between 1 and 2 MPI ranks"
+    done
+    diff -r "$work/one/trajectories" "$work/two/trajectories" || fail "trajectories differ"
+    [ -z "$(find "$work/two" -name '*.partial')" ] || fail "partial files left behind"
     ;;
   example_trial)
     [ -n "$source_dir" ] || fail "needs the source directory"

@@ -17,18 +17,26 @@
 
 namespace engraft {
 
-/// Streams subjects into DIR/subjects.csv.partial. With `resume`, a partial file
-/// written for the same trial (same fingerprint) is cut after its last complete
-/// line and continued; otherwise the trial starts afresh.
+/// Which share of the subjects a process writes: with several processes (MPI ranks),
+/// rank r writes its block of subjects to its own part file, merged afterwards.
+struct SubjectFilePart {
+  unsigned rank = 0, ranks = 1;
+};
+
+/// Streams subjects into DIR/subjects.csv.partial (DIR/subjects.rankR.csv.partial for
+/// one of several processes). With `resume`, a partial file written for the same trial
+/// (same fingerprint) is cut after its last complete line and continued; otherwise
+/// the trial starts afresh.
 class SubjectFileSink : public ResultSink {
  public:
-  SubjectFileSink(const std::filesystem::path& dir, const LoadedTrial& trial, bool resume);
+  SubjectFileSink(const std::filesystem::path& dir, const LoadedTrial& trial, bool resume, SubjectFilePart part = {});
   ~SubjectFileSink() override;
   SubjectFileSink(const SubjectFileSink&) = delete;
   SubjectFileSink& operator=(const SubjectFileSink&) = delete;
 
-  /// Subjects already in the file: where run_trial starts.
+  /// Where run_trial starts (after the subjects already in the file) and ends.
   std::uint64_t first_subject() const { return first_subject_; }
+  std::uint64_t end_subject() const { return end_subject_; }
   void write(const SubjectResult& result) override;
   /// Writes what is buffered and fsyncs (also every `chunk_rows` rows).
   void flush();
@@ -36,14 +44,18 @@ class SubjectFileSink : public ResultSink {
   static constexpr std::size_t chunk_rows = 256;
 
  private:
-  std::filesystem::path dir_;
+  std::filesystem::path dir_, file_;
   const LoadedTrial& trial_;
   std::vector<std::string> covariates_;   // column order of the covariates
   int fd_ = -1;
   std::string buffer_;
   std::size_t buffered_rows_ = 0;
-  std::uint64_t first_subject_ = 0;
+  std::uint64_t first_subject_ = 0, end_subject_ = 0;
 };
+
+/// After every process finished its part: joins the parts, in rank order, into
+/// DIR/subjects.csv.partial (atomically) and removes them. Nothing to do for one process.
+void merge_subject_file_parts(const std::filesystem::path& dir, const LoadedTrial& trial, unsigned ranks);
 
 std::string subject_csv_header(const LoadedTrial& trial);
 

@@ -78,14 +78,21 @@ class Progress {
 struct ExecutorOptions {
   unsigned threads = 0;              // 0 = std::thread::hardware_concurrency()
   std::uint64_t first_subject = 0;   // resume: subjects before this are already written
+  std::uint64_t end_subject = 0;     // one past the last subject to run; 0 = all (processes run blocks)
   std::size_t reorder_window = 0;    // finished-but-unwritten results held at most; 0 = 64 per thread
 };
+
+/// Subjects [begin, end) of process `rank` of `ranks`: contiguous blocks that differ by at most one.
+struct SubjectBlock {
+  std::uint64_t begin = 0, end = 0;
+};
+SubjectBlock block_of_rank(std::uint64_t subjects, unsigned rank, unsigned ranks);
 
 /// Simulates one subject with the caller's solver (one per thread, reused).
 SubjectResult simulate_subject(const std::shared_ptr<const CompiledModel>& model, const TrialSpec& spec,
                                const Population& population, std::uint64_t index, Solver& solver);
 
-/// Simulates subjects first_subject .. subjects()-1 on `threads` threads and hands
+/// Simulates subjects first_subject .. end_subject-1 on `threads` threads and hands
 /// each to the sink in order. Memory is bounded by the reorder window, not by the
 /// number of subjects. A failed subject is a result, not an error; an exception
 /// from the sink stops the trial and is rethrown.

@@ -53,7 +53,7 @@ TrialOutcome run_trial_to(const std::filesystem::path& trial_file, const std::fi
                           bool resume = false, std::size_t window = 0) {
   const LoadedTrial trial = read_trial(trial_file);
   SubjectFileSink sink(out, trial, resume);
-  run_trial(trial.model, trial.spec, *trial.population, {threads, sink.first_subject(), window}, sink);
+  run_trial(trial.model, trial.spec, *trial.population, {threads, sink.first_subject(), sink.end_subject(), window}, sink);
   sink.flush();
   return finish_trial_outputs(out, trial);
 }
@@ -93,13 +93,42 @@ TEST(TrialOutputs, ResumeAfterAKillGivesTheSameFiles) {
     const LoadedTrial trial = read_trial(data / "sampled.toml");
     SubjectFileSink sink(resumed.path(), trial, false);
     InterruptingSink interrupting(sink, 37);
-    EXPECT_THROW(run_trial(trial.model, trial.spec, *trial.population, {2, 0, 0}, interrupting), std::runtime_error);
+    EXPECT_THROW(run_trial(trial.model, trial.spec, *trial.population, {2, 0, 0, 0}, interrupting), std::runtime_error);
   }
   // A torn last line, as when the process dies in the middle of a write.
   std::ofstream(resumed.path() / "subjects.csv.partial", std::ios::app) << "37,\"slow\",37,o";
   run_trial_to(data / "sampled.toml", resumed.path(), 1, true);
   EXPECT_EQ(read_text(whole.path() / "subjects.csv"), read_text(resumed.path() / "subjects.csv"));
   EXPECT_EQ(read_text(whole.path() / "summary.json"), read_text(resumed.path() / "summary.json"));
+}
+
+TEST(TrialOutputs, ProcessesWritingPartsMergeToTheSameFile) {
+  TempDir whole, parts;
+  run_trial_to(data / "sampled.toml", whole.path(), 2);
+  const LoadedTrial trial = read_trial(data / "sampled.toml");
+  constexpr unsigned ranks = 3;   // 80 subjects: blocks of 27, 27 and 26
+  for (unsigned rank = 0; rank < ranks; ++rank) {
+    SubjectFileSink sink(parts.path(), trial, false, {rank, ranks});
+    run_trial(trial.model, trial.spec, *trial.population, {1, sink.first_subject(), sink.end_subject()}, sink);
+  }
+  merge_subject_file_parts(parts.path(), trial, ranks);
+  finish_trial_outputs(parts.path(), trial);
+  EXPECT_EQ(read_text(whole.path() / "subjects.csv"), read_text(parts.path() / "subjects.csv"));
+  EXPECT_EQ(read_text(whole.path() / "summary.json"), read_text(parts.path() / "summary.json"));
+}
+
+TEST(TrialOutputs, RankBlocksCoverEverySubjectOnce) {
+  for (unsigned ranks : {1u, 2u, 3u, 7u})
+    for (std::uint64_t subjects : {0u, 1u, 5u, 80u, 1001u}) {
+      std::uint64_t expected_begin = 0;
+      for (unsigned rank = 0; rank < ranks; ++rank) {
+        const SubjectBlock b = block_of_rank(subjects, rank, ranks);
+        EXPECT_EQ(b.begin, expected_begin);
+        EXPECT_LE(b.end - b.begin, subjects / ranks + 1);
+        expected_begin = b.end;
+      }
+      EXPECT_EQ(expected_begin, subjects);
+    }
 }
 
 TEST(TrialOutputs, ResumeRefusesAFolderOfAnotherTrial) {
