@@ -247,13 +247,31 @@ std::vector<const EndpointColumn*> read_endpoints(const std::optional<TomlNode>&
   return out;
 }
 
+ProportionSpec read_proportion(const TomlNode& node, const std::vector<const EndpointColumn*>& endpoints) {
+  node.allow_only({"endpoint", "at_most", "at_least"});
+  const TomlNode name = node.child("endpoint");
+  const auto it = std::find_if(endpoints.begin(), endpoints.end(), [&](const EndpointColumn* c) {
+    return c->name == name.as_string() && !c->yes_no;
+  });
+  if (it == endpoints.end())
+    name.fail("a numeric endpoint listed in [trial] endpoints (yes/no endpoints are proportions already)",
+              "'" + name.as_string() + "'");
+  if (node.has("at_most") == node.has("at_least")) node.fail("exactly one of at_most or at_least", "both or neither");
+  ProportionSpec p;
+  p.endpoint = static_cast<std::size_t>(it - endpoints.begin());
+  p.at_most = node.has("at_most");
+  p.threshold = node.child(p.at_most ? "at_most" : "at_least").as_quantity(std::string((*it)->unit));
+  p.where = node.where();
+  return p;
+}
+
 }  // namespace
 
 LoadedTrial read_trial(const std::filesystem::path& file) {
   const auto [document, path] = TomlNode::parse_file(file);
   const TomlNode root(document, path, "");
   root.require_table();
-  root.allow_only({"trial", "population", "arm"});
+  root.allow_only({"trial", "population", "arm", "proportion"});
   const TomlNode head = root.child("trial");
   head.allow_only({"name", "description", "scenario", "seed", "patients", "endpoints", "trajectories", "bootstrap",
                    "reference_arm"});
@@ -274,6 +292,9 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   if (seed < 0) head.child("seed").fail("an integer >= 0", fmt::format("{}", seed));
   spec.seed = static_cast<std::uint64_t>(seed);
   spec.endpoints = read_endpoints(head.find("endpoints"));
+  if (root.has("proportion"))
+    for (const TomlNode& node : root.child("proportion").array_of_tables())
+      spec.proportions.push_back(read_proportion(node, spec.endpoints));
   if (head.has("trajectories")) {
     const int n = head.child("trajectories").as_int();
     if (n < 0 || n > 1000) head.child("trajectories").fail("an integer from 0 to 1000", fmt::format("{}", n));

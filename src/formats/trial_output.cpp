@@ -250,7 +250,7 @@ nlohmann::ordered_json summary_json(const LoadedTrial& trial, const TrialOutcome
     for (std::size_t a = 0; a < e.arms.size(); ++a) {
       const ArmEndpointSummary& s = e.arms[a];
       nlohmann::ordered_json arm = {{"arm", spec.arms[a].name}, {"subjects", s.subjects},
-                                    {e.column->yes_no ? "yes" : "reached", s.count},
+                                    {e.yes_no ? "yes" : "reached", s.count},
                                     {"proportion", s.subjects ? nlohmann::ordered_json(static_cast<double>(s.count) / static_cast<double>(s.subjects)) : nullptr},
                                     {"proportion_wilson_95", {s.proportion_interval.lower, s.proportion_interval.upper}}};
       if (s.values)
@@ -262,7 +262,7 @@ nlohmann::ordered_json summary_json(const LoadedTrial& trial, const TrialOutcome
                                                {"defined_replicates", d->defined_replicates}};
       per_arm.push_back(arm);
     }
-    endpoints.push_back({{"name", e.column->name}, {"unit", e.column->unit}, {"arms", per_arm}});
+    endpoints.push_back({{"name", e.name}, {"unit", e.unit}, {"arms", per_arm}});
   }
   j["endpoints"] = endpoints;
   nlohmann::ordered_json failed = nlohmann::ordered_json::array();
@@ -285,6 +285,8 @@ TrialOutcome finish_trial_outputs(const std::filesystem::path& dir, const Loaded
   for (std::size_t k = 0; k < trial.spec.endpoints.size(); ++k) {
     const std::vector<ArmValues> values = read_endpoint(partial, trial, k, k == 0 ? &failures : nullptr);
     outcome.endpoints.push_back(summarize_endpoint(trial.spec, k, values));
+    for (std::size_t p = 0; p < trial.spec.proportions.size(); ++p)
+      if (trial.spec.proportions[p].endpoint == k) outcome.endpoints.push_back(summarize_proportion(trial.spec, p, values));
   }
   outcome.failed_per_arm.assign(trial.spec.arms.size(), 0);
   for (const FailedSubject& f : failures) ++outcome.failed_per_arm[static_cast<std::size_t>(f.subject / trial.spec.patients)];
@@ -306,11 +308,11 @@ std::string render_trial_summary(const LoadedTrial& trial, const TrialOutcome& o
   TerminalTable table({"endpoint", "arm", "n", "reached/yes", "95% CI (Wilson)", "median", "IQR", "5-95%", "unit",
                        fmt::format("median diff vs {} (95% bootstrap)", spec.arms[spec.reference_arm].name)});
   for (const EndpointSummary& e : outcome.endpoints) {
-    const bool yes_no = e.column->yes_no;
+    const bool yes_no = e.yes_no;
     for (std::size_t a = 0; a < e.arms.size(); ++a) {
       const ArmEndpointSummary& s = e.arms[a];
       const double share = s.subjects ? 100.0 * static_cast<double>(s.count) / static_cast<double>(s.subjects) : 0.0;
-      std::vector<std::string> row = {a == 0 ? std::string(e.column->label) : "", spec.arms[a].name,
+      std::vector<std::string> row = {a == 0 ? e.label : "", spec.arms[a].name,
                                       fmt::format("{}", s.subjects), fmt::format("{:.1f}%", share),
                                       s.subjects ? interval_text({100 * s.proportion_interval.lower, 100 * s.proportion_interval.upper}, "{:.1f}") + "%" : ""};
       if (s.values)
@@ -318,7 +320,7 @@ std::string render_trial_summary(const LoadedTrial& trial, const TrialOutcome& o
                                fmt::format("{:.3g}-{:.3g}", s.values->q05, s.values->q95)});
       else
         row.insert(row.end(), {"", "", ""});
-      row.push_back(yes_no ? "" : std::string(e.column->unit));
+      row.push_back(e.unit);
       const auto& d = e.differences[a];
       const char* f = yes_no ? "{:+.3f}" : "{:+.3g}";
       row.push_back(!d ? "" : fmt::format(fmt::runtime(f), d->estimate) +

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engraft/trial/statistics.hpp"
@@ -25,7 +26,8 @@ struct ArmEndpointSummary {
 };
 
 struct EndpointSummary {
-  const EndpointColumn* column = nullptr;
+  std::string name, label, unit;       // unit "" for yes/no
+  bool yes_no = false;
   std::vector<ArmEndpointSummary> arms;
   /// arm - reference: difference of medians (of proportions for yes/no), paired
   /// bootstrap; nullopt for the reference arm and where a statistic is undefined.
@@ -34,5 +36,8 @@ struct EndpointSummary {
 
 /// `per_arm[a]` holds arm a's values for endpoint `endpoint` (index into spec.endpoints).
 EndpointSummary summarize_endpoint(const TrialSpec& spec, std::size_t endpoint, const std::vector<ArmValues>& per_arm);
+
+/// Proportion `proportion` (index into spec.proportions) from its endpoint's values.
+EndpointSummary summarize_proportion(const TrialSpec& spec, std::size_t proportion, const std::vector<ArmValues>& per_arm);
 
 }  // namespace engraft

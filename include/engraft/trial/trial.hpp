@@ -29,6 +29,15 @@ std::span<const EndpointColumn> transplant_endpoint_columns();
 /// nullptr when there is no endpoint of that name.
 const EndpointColumn* find_endpoint_column(std::string_view name);
 
+/// A proportion to report: subjects whose endpoint value is <= (or >=) a threshold,
+/// e.g. neutrophil engraftment by day 14 (not reached counts as no).
+struct ProportionSpec {
+  std::size_t endpoint = 0;        // index into TrialSpec::endpoints
+  double threshold = 0.0;          // in the endpoint's unit
+  bool at_most = true;             // value <= threshold; false: value >= threshold
+  SourceLocation where;
+};
+
 struct Arm {
   std::string name;
   Scenario scenario;               // the base scenario with the arm's changes applied
@@ -44,6 +53,7 @@ struct TrialSpec {
   std::size_t reference_arm = 0;   // differences are arm - reference
   PopulationSpec population;
   std::vector<const EndpointColumn*> endpoints;
+  std::vector<ProportionSpec> proportions;
   std::uint64_t trajectory_patients = 0;   // patients 0 .. n-1 of each arm keep their time course
   int bootstrap_replicates = 1000;
   std::uint64_t subjects() const { return patients * arms.size(); }

@@ -86,6 +86,29 @@ TEST(TrialOutputs, SummariesMatchTheModelsAnalyticCrossing) {
   EXPECT_EQ(crossing.arms[0].subjects, 40u);
 }
 
+TEST(TrialOutputs, ProportionAtAThresholdCountsTheSubjectsFile) {
+  TempDir out;
+  const TrialOutcome outcome = run_trial_to(data / "sampled.toml", out.path(), 2);
+  // Summaries: the endpoints in file order, each followed by its proportions.
+  const EndpointSummary& by_day_6 = outcome.endpoints.at(2);
+  EXPECT_EQ(by_day_6.name, "anc_0_5_crossing_day_at_most_6");
+  EXPECT_TRUE(by_day_6.yes_no);
+  std::ifstream in(out.path() / "subjects.csv");
+  std::string line;
+  std::getline(in, line);   // header: ...,neutrophil_engraftment_day,anc_0_5_crossing_day,...
+  std::uint64_t slow_by_day_6 = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    for (std::size_t start = 0, comma = 0; comma != std::string::npos; start = comma + 1)
+      cells.push_back(line.substr(start, (comma = line.find(',', start)) - start));
+    if (cells[1] == "slow" && std::stod(cells[9]) <= 6.0) ++slow_by_day_6;
+  }
+  EXPECT_EQ(by_day_6.arms[0].count, slow_by_day_6);
+  EXPECT_EQ(by_day_6.arms[0].subjects, 40u);
+  const Interval expected = wilson_interval(slow_by_day_6, 40);
+  EXPECT_EQ(by_day_6.arms[0].proportion_interval.lower, expected.lower);
+}
+
 TEST(TrialOutputs, ResumeAfterAKillGivesTheSameFiles) {
   TempDir whole, resumed;
   run_trial_to(data / "sampled.toml", whole.path(), 2);
