@@ -117,70 +117,78 @@ Population::Population(const PopulationSpec& spec, const CompiledModel& model, s
   varying_.erase(std::unique(varying_.begin(), varying_.end()), varying_.end());
 }
 
-Subject Population::subject(std::uint64_t patient, std::span<const double> typical) const {
-  Subject s;
-  s.patient = patient;
-  s.parameters.assign(typical.begin(), typical.end());
-  RandomStream random(seed_, static_cast<std::uint64_t>(RandomPurpose::patient), patient);
-  bool ok = true;
-
-  // Covariates: sampled, then replaced by the table's values where it has them.
+std::vector<CovariateValue> Population::covariates(RandomStream& random, std::uint64_t patient, bool& ok) const {
+  std::vector<CovariateValue> values;
   for (const CovariateDistribution& c : spec_.covariates) {
     CovariateValue value{c.name, 0.0, {}};
     if (is_numeric_covariate(c.name)) value.number = draw_numeric(random, c.kind, c.mean, c.sd, c.bounds, ok);
     else value.level = draw_level(random, c.levels);
-    s.covariates.push_back(std::move(value));
+    values.push_back(std::move(value));
   }
-  const IndividualTable* table = spec_.table ? &*spec_.table : nullptr;
-  const std::size_t row = table ? patient % table->parameter_rows.size() : 0;
-  if (table)
-    for (std::size_t k = 0; k < table->covariate_columns.size(); ++k) {
-      const std::string& name = table->covariate_columns[k];
-      const std::string& text = table->covariate_rows[row][k];
-      auto it = std::find_if(s.covariates.begin(), s.covariates.end(), [&](const auto& c) { return c.name == name; });
-      if (it == s.covariates.end()) it = s.covariates.insert(s.covariates.end(), CovariateValue{name, 0.0, {}});
-      if (is_numeric_covariate(name)) it->number = std::stod(text);  // checked when the table was read
-      else it->level = text;
-    }
+  if (!spec_.table) return values;
+  const IndividualTable& table = *spec_.table;
+  for (std::size_t k = 0; k < table.covariate_columns.size(); ++k) {
+    const std::string& name = table.covariate_columns[k];
+    const std::string& text = table.covariate_rows[patient % table.covariate_rows.size()][k];
+    auto it = std::find_if(values.begin(), values.end(), [&](const auto& c) { return c.name == name; });
+    if (it == values.end()) it = values.insert(values.end(), CovariateValue{name, 0.0, {}});
+    if (is_numeric_covariate(name)) it->number = std::stod(text);  // checked when the table was read
+    else it->level = text;
+  }
+  return values;
+}
 
+void Population::apply_covariate_effects(const std::vector<CovariateValue>& covariates, std::vector<double>& p) const {
   for (std::size_t k = 0; k < spec_.effects.size(); ++k) {
     const CovariateEffect& e = spec_.effects[k];
-    const auto c = std::find_if(s.covariates.begin(), s.covariates.end(), [&](const auto& v) { return v.name == e.covariate; });
-    if (c == s.covariates.end()) continue;  // checked when read: every effect's covariate is defined
-    double& p = s.parameters[effect_index_[k]];
-    if (is_numeric_covariate(e.covariate)) p *= std::pow(c->number / e.reference, e.exponent);
-    else if (c->level == e.level) p *= e.factor;
+    const auto c = std::find_if(covariates.begin(), covariates.end(), [&](const auto& v) { return v.name == e.covariate; });
+    if (c == covariates.end()) continue;  // checked when read: every effect's covariate is defined
+    double& value = p[effect_index_[k]];
+    if (is_numeric_covariate(e.covariate)) value *= std::pow(c->number / e.reference, e.exponent);
+    else if (c->level == e.level) value *= e.factor;
   }
+}
 
-  // Random effects: eta = diag(sd) L z, redrawn as a whole while any value is out of bounds.
-  const std::vector<double> centre = s.parameters;
+// eta = diag(sd) L z, redrawn as a whole while any value is out of its bounds (a
+// truncated multivariate normal by rejection, so correlations are kept).
+void Population::apply_random_effects(RandomStream& random, std::vector<double>& p, bool& ok) const {
+  const std::vector<double> centre = p;
   const std::size_t n = gaussian_.size();
   std::vector<double> z(n);
-  for (int attempt = 0;; ++attempt) {
-    if (attempt == max_truncation_tries) {
-      ok = false;
-      break;
-    }
+  bool inside = false;
+  for (int attempt = 0; attempt < max_truncation_tries && !inside; ++attempt) {
     for (double& x : z) x = random.normal();
-    bool inside = true;
+    inside = true;
     for (std::size_t i = 0; i < n; ++i) {
       double eta = 0.0;
       for (std::size_t k = 0; k <= i; ++k) eta += cholesky_[i * n + k] * z[k];
       const ParameterVariability& v = spec_.parameters[gaussian_[i]];
       const std::size_t index = random_index_[gaussian_[i]];
       eta *= v.sd;
-      s.parameters[index] = v.kind == DistributionKind::normal ? centre[index] + eta : centre[index] * std::exp(eta);
-      inside = inside && v.bounds.contains(s.parameters[index]);
+      p[index] = v.kind == DistributionKind::normal ? centre[index] + eta : centre[index] * std::exp(eta);
+      inside = inside && v.bounds.contains(p[index]);
     }
-    if (inside) break;
   }
+  ok = ok && inside;
   for (std::size_t k = 0; k < spec_.parameters.size(); ++k) {
     const ParameterVariability& v = spec_.parameters[k];
-    if (!gaussian(v.kind)) s.parameters[random_index_[k]] = draw_numeric(random, v.kind, 0.0, 0.0, v.bounds, ok);
+    if (!gaussian(v.kind)) p[random_index_[k]] = draw_numeric(random, v.kind, 0.0, 0.0, v.bounds, ok);
   }
+}
 
-  if (table)
-    for (std::size_t k = 0; k < table_index_.size(); ++k) s.parameters[table_index_[k]] = table->parameter_rows[row][k];
+Subject Population::subject(std::uint64_t patient, std::span<const double> typical) const {
+  Subject s;
+  s.patient = patient;
+  s.parameters.assign(typical.begin(), typical.end());
+  RandomStream random(seed_, static_cast<std::uint64_t>(RandomPurpose::patient), patient);
+  bool ok = true;
+  s.covariates = covariates(random, patient, ok);
+  apply_covariate_effects(s.covariates, s.parameters);
+  apply_random_effects(random, s.parameters, ok);
+  if (spec_.table) {
+    const std::vector<double>& row = spec_.table->parameter_rows[patient % spec_.table->parameter_rows.size()];
+    for (std::size_t k = 0; k < table_index_.size(); ++k) s.parameters[table_index_[k]] = row[k];
+  }
   if (!ok) s.failure = fmt::format("no draw inside the truncation bounds in {} tries", max_truncation_tries);
   return s;
 }

@@ -14,6 +14,7 @@
 
 #include "engraft/core/error.hpp"
 #include "engraft/model/compiled_model.hpp"
+#include "engraft/trial/random.hpp"
 
 namespace engraft {
 
@@ -121,6 +122,10 @@ class Population {
   std::uint64_t seed() const { return seed_; }
 
  private:
+  std::vector<CovariateValue> covariates(RandomStream& random, std::uint64_t patient, bool& ok) const;
+  void apply_covariate_effects(const std::vector<CovariateValue>& covariates, std::vector<double>& parameters) const;
+  void apply_random_effects(RandomStream& random, std::vector<double>& parameters, bool& ok) const;
+
   PopulationSpec spec_;
   std::uint64_t seed_;
   std::vector<std::size_t> random_index_;      // model index of each ParameterVariability
