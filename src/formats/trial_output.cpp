@@ -306,7 +306,7 @@ std::string render_trial_summary(const LoadedTrial& trial, const TrialOutcome& o
   std::string out = fmt::format("engraft {} · trial: {} · model: {} {} · {} patients per arm, seed {}\n\n", engraft_version(),
                                 spec.name, trial.model->name(), trial.model->description().version, spec.patients, spec.seed);
   TerminalTable table({"endpoint", "arm", "n", "reached/yes", "95% CI (Wilson)", "median", "IQR", "5-95%", "unit",
-                       fmt::format("median diff vs {} (95% bootstrap)", spec.arms[spec.reference_arm].name)});
+                       fmt::format("diff vs {} (95% bootstrap)", spec.arms[spec.reference_arm].name)});
   for (const EndpointSummary& e : outcome.endpoints) {
     const bool yes_no = e.yes_no;
     for (std::size_t a = 0; a < e.arms.size(); ++a) {
@@ -329,8 +329,8 @@ std::string render_trial_summary(const LoadedTrial& trial, const TrialOutcome& o
     }
   }
   out += table.render();
-  out += "\nQuantiles: Hyndman-Fan type 7 over subjects who reached the endpoint. Yes/no endpoints: the difference is of\n"
-         "proportions. Every arm treats the same virtual patients; the bootstrap resamples them jointly.\n";
+  out += "\nQuantiles: Hyndman-Fan type 7 over subjects who reached the endpoint. Differences are of medians, or of\n"
+         "proportions for yes/no rows. Every arm treats the same virtual patients; the bootstrap resamples them jointly.\n";
   std::uint64_t failed = 0;
   for (std::uint64_t f : outcome.failed_per_arm) failed += f;
   if (failed) out += fmt::format("{} subject(s) failed to solve and are left out (subjects.csv, summary.json failed_subjects).\n", failed);
