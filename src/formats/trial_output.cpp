@@ -208,21 +208,24 @@ std::vector<ArmValues> read_endpoint(const std::filesystem::path& file, const Lo
   return per_arm;
 }
 
-nlohmann::ordered_json summary_json(const LoadedTrial& trial, const TrialOutcome& outcome,
-                                    const std::vector<FailedSubject>& failures) {
-  const TrialSpec& spec = trial.spec;
-  const Model& m = trial.model->description();
-  nlohmann::ordered_json j;
-  j["engraft_version"] = engraft_version();
-  j["trial"] = {{"name", spec.name}, {"file", spec.file.string()}, {"seed", spec.seed},
-                {"patients_per_arm", spec.patients}, {"subjects", spec.subjects()},
-                {"reference_arm", spec.arms[spec.reference_arm].name}, {"bootstrap_replicates", spec.bootstrap_replicates},
-                {"fingerprint", fingerprint_text(trial)}};
-  j["model"] = {{"name", m.name}, {"version", m.version}, {"hash", fmt::format("{:016x}", trial.model->content_hash())}};
-  nlohmann::ordered_json arms = nlohmann::ordered_json::array();
-  for (std::size_t a = 0; a < spec.arms.size(); ++a) {
-    const Arm& arm = spec.arms[a];
-    nlohmann::ordered_json doses = nlohmann::ordered_json::array(), parameters = nlohmann::ordered_json::object();
+using Json = nlohmann::ordered_json;
+
+Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+const char* distribution_name(DistributionKind kind) {
+  switch (kind) {
+    case DistributionKind::normal: return "normal";
+    case DistributionKind::lognormal: return "lognormal";
+    case DistributionKind::uniform: return "uniform";
+  }
+  return "";
+}
+
+Json arms_json(const LoadedTrial& trial, const TrialOutcome& outcome) {
+  Json arms = Json::array();
+  for (std::size_t a = 0; a < trial.spec.arms.size(); ++a) {
+    const Arm& arm = trial.spec.arms[a];
+    Json doses = Json::array(), parameters = Json::object();
     for (const Dose& d : arm.scenario.regimen.doses)
       doses.push_back({{"route", d.route}, {"day", d.time_days}, {"amount", d.amount}, {"unit", trial.model->route(d.route).unit},
                        {"interval_days", d.interval_days}, {"additional", d.additional}});
@@ -230,42 +233,58 @@ nlohmann::ordered_json summary_json(const LoadedTrial& trial, const TrialOutcome
     arms.push_back({{"name", arm.name}, {"scenario", arm.scenario.name}, {"failed_subjects", outcome.failed_per_arm[a]},
                     {"parameters", parameters}, {"doses", doses}});
   }
-  j["arms"] = arms;
-  nlohmann::ordered_json variability = nlohmann::ordered_json::array();
-  for (const ParameterVariability& v : spec.population.parameters)
-    variability.push_back({{"parameter", v.parameter},
-                           {"distribution", v.kind == DistributionKind::normal ? "normal" : v.kind == DistributionKind::lognormal ? "lognormal" : "uniform"},
-                           {"sd_or_omega", v.sd}, {"lower", std::isfinite(v.bounds.lower) ? nlohmann::ordered_json(v.bounds.lower) : nullptr},
-                           {"upper", std::isfinite(v.bounds.upper) ? nlohmann::ordered_json(v.bounds.upper) : nullptr},
-                           {"source", v.source}});
-  j["population"] = {{"parameters", variability}, {"table", spec.population.table ? spec.population.table->file.string() : ""}};
+  return arms;
+}
+
+Json population_json(const PopulationSpec& population) {
+  Json parameters = Json::array();
+  for (const ParameterVariability& v : population.parameters)
+    parameters.push_back({{"parameter", v.parameter}, {"distribution", distribution_name(v.kind)}, {"sd_or_omega", v.sd},
+                          {"lower", number_or_null(v.bounds.lower)}, {"upper", number_or_null(v.bounds.upper)},
+                          {"source", v.source}});
+  return {{"parameters", parameters}, {"table", population.table ? population.table->file.string() : ""}};
+}
+
+Json arm_summary_json(const std::string& arm_name, const EndpointSummary& e, std::size_t a) {
+  const ArmEndpointSummary& s = e.arms[a];
+  Json arm = {{"arm", arm_name}, {"subjects", s.subjects}, {e.yes_no ? "yes" : "reached", s.count},
+              {"proportion", s.subjects ? Json(static_cast<double>(s.count) / static_cast<double>(s.subjects)) : Json(nullptr)},
+              {"proportion_wilson_95", {s.proportion_interval.lower, s.proportion_interval.upper}}};
+  if (s.values)
+    arm.update({{"median", s.values->median}, {"q25", s.values->q25}, {"q75", s.values->q75}, {"q05", s.values->q05},
+                {"q95", s.values->q95}, {"mean", s.values->mean}});
+  if (const auto& d = e.differences[a])
+    arm["difference_vs_reference"] = {{"estimate", d->estimate},
+                                      {"bootstrap_95", d->interval ? Json{d->interval->lower, d->interval->upper} : Json(nullptr)},
+                                      {"defined_replicates", d->defined_replicates}};
+  return arm;
+}
+
+Json summary_json(const LoadedTrial& trial, const TrialOutcome& outcome, const std::vector<FailedSubject>& failures) {
+  const TrialSpec& spec = trial.spec;
+  const Model& m = trial.model->description();
+  Json j;
+  j["engraft_version"] = engraft_version();
+  j["trial"] = {{"name", spec.name}, {"file", spec.file.string()}, {"seed", spec.seed},
+                {"patients_per_arm", spec.patients}, {"subjects", spec.subjects()},
+                {"reference_arm", spec.arms[spec.reference_arm].name}, {"bootstrap_replicates", spec.bootstrap_replicates},
+                {"fingerprint", fingerprint_text(trial)}};
+  j["model"] = {{"name", m.name}, {"version", m.version}, {"hash", fmt::format("{:016x}", trial.model->content_hash())}};
+  j["arms"] = arms_json(trial, outcome);
+  j["population"] = population_json(spec.population);
   j["statistics"] = {
       {"quantiles", "Hyndman-Fan type 7 (linear interpolation; R and NumPy default) over subjects who reached the endpoint"},
       {"proportion_interval", "Wilson score 95 %"},
       {"difference", "arm - reference arm: difference of medians (of proportions for yes/no endpoints); 95 % percentile bootstrap resampling patients jointly across arms (paired), seeded from the trial seed"},
       {"failed_subjects", "left out of every statistic"}};
-  nlohmann::ordered_json endpoints = nlohmann::ordered_json::array();
+  Json endpoints = Json::array();
   for (const EndpointSummary& e : outcome.endpoints) {
-    nlohmann::ordered_json per_arm = nlohmann::ordered_json::array();
-    for (std::size_t a = 0; a < e.arms.size(); ++a) {
-      const ArmEndpointSummary& s = e.arms[a];
-      nlohmann::ordered_json arm = {{"arm", spec.arms[a].name}, {"subjects", s.subjects},
-                                    {e.yes_no ? "yes" : "reached", s.count},
-                                    {"proportion", s.subjects ? nlohmann::ordered_json(static_cast<double>(s.count) / static_cast<double>(s.subjects)) : nullptr},
-                                    {"proportion_wilson_95", {s.proportion_interval.lower, s.proportion_interval.upper}}};
-      if (s.values)
-        arm.update({{"median", s.values->median}, {"q25", s.values->q25}, {"q75", s.values->q75}, {"q05", s.values->q05},
-                    {"q95", s.values->q95}, {"mean", s.values->mean}});
-      const auto& d = e.differences[a];
-      if (d) arm["difference_vs_reference"] = {{"estimate", d->estimate},
-                                               {"bootstrap_95", d->interval ? nlohmann::ordered_json{d->interval->lower, d->interval->upper} : nullptr},
-                                               {"defined_replicates", d->defined_replicates}};
-      per_arm.push_back(arm);
-    }
+    Json per_arm = Json::array();
+    for (std::size_t a = 0; a < e.arms.size(); ++a) per_arm.push_back(arm_summary_json(spec.arms[a].name, e, a));
     endpoints.push_back({{"name", e.name}, {"unit", e.unit}, {"arms", per_arm}});
   }
   j["endpoints"] = endpoints;
-  nlohmann::ordered_json failed = nlohmann::ordered_json::array();
+  Json failed = Json::array();
   for (const FailedSubject& f : failures)
     failed.push_back({{"subject", f.subject}, {"arm", f.arm}, {"patient", f.patient}, {"status", f.status}, {"reason", f.reason}});
   j["failed_subjects"] = failed;
