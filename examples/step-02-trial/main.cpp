@@ -22,7 +22,7 @@ class CrossingDays : public engraft::ResultSink {
 };
 
 engraft::Arm gcsf_from_day(const engraft::Scenario& base, double first_day) {
-  engraft::Arm arm{"G-CSF from day +" + std::to_string(static_cast<int>(first_day)), base, {}};
+  engraft::Arm arm{"G-CSF from day +" + std::to_string(static_cast<int>(first_day)), base};
   for (engraft::Dose& d : arm.scenario.regimen.doses)
     if (d.route == "gcsf") {   // daily filgrastim up to day +30, as in the default scenario
       d.additional = d.additional - static_cast<int>(first_day - d.time_days);

@@ -217,7 +217,7 @@ PopulationSpec read_population(const TomlNode& node, const std::filesystem::path
 /// every dose of the same route.
 Arm read_arm(const TomlNode& node, const Scenario& base, const CompiledModel& model) {
   node.allow_only({"name", "parameters", "dose"});
-  Arm arm{node.child("name").as_string(), base, node.where()};
+  Arm arm{node.child("name").as_string(), base};
   if (node.has("parameters")) detail::read_parameter_overrides(node.child("parameters"), model, arm.scenario.parameters);
   if (!node.has("dose")) return arm;
   std::vector<Dose> doses;
@@ -261,7 +261,6 @@ ProportionSpec read_proportion(const TomlNode& node, const std::vector<const End
   p.endpoint = static_cast<std::size_t>(it - endpoints.begin());
   p.at_most = node.has("at_most");
   p.threshold = node.child(p.at_most ? "at_most" : "at_least").as_quantity(std::string((*it)->unit));
-  p.where = node.where();
   return p;
 }
 
@@ -322,7 +321,7 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
         node.child("name").fail("a name no other arm has", "'" + spec.arms.back().name + "' again");
     }
   } else {
-    spec.arms.push_back({base.name, base, base.file.empty() ? SourceLocation{} : SourceLocation{base.file, 0, ""}});
+    spec.arms.push_back({base.name, base});
   }
   if (head.has("reference_arm")) {
     const std::string name = head.child("reference_arm").as_string();

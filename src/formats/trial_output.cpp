@@ -194,9 +194,13 @@ std::vector<ArmValues> read_endpoint(const std::filesystem::path& file, const Lo
   std::ifstream in(file);
   std::string line;
   std::getline(in, line);  // header
+  std::uint64_t expected = 0;
   while (std::getline(in, line)) {
     const std::vector<std::string> cells = detail::split_csv_line(line);
-    const std::uint64_t subject = std::stoull(cells[0]);
+    const std::uint64_t subject = std::stoull(cells.at(0));
+    // The file is the record of the trial: every subject once, in order, or the summaries would lie.
+    if (subject != expected++ || cells.size() <= column)
+      throw std::runtime_error(fmt::format("{}: row of subject {} out of order or malformed", file.string(), subject));
     const std::size_t arm = static_cast<std::size_t>(subject / spec.patients);
     const std::uint64_t patient = subject % spec.patients;
     const bool ok = cells[3] == "ok";
@@ -205,6 +209,8 @@ std::vector<ArmValues> read_endpoint(const std::filesystem::path& file, const Lo
     if (!ok) value = failed_value();
     else if (!cells[column].empty()) value = std::stod(cells[column]);
   }
+  if (expected != spec.subjects())
+    throw std::runtime_error(fmt::format("{}: {} subjects, expected {}", file.string(), expected, spec.subjects()));
   return per_arm;
 }
 

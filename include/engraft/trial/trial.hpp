@@ -35,13 +35,11 @@ struct ProportionSpec {
   std::size_t endpoint = 0;        // index into TrialSpec::endpoints
   double threshold = 0.0;          // in the endpoint's unit
   bool at_most = true;             // value <= threshold; false: value >= threshold
-  SourceLocation where;
 };
 
 struct Arm {
   std::string name;
   Scenario scenario;               // the base scenario with the arm's changes applied
-  SourceLocation where;
 };
 
 struct TrialSpec {

@@ -19,7 +19,7 @@ struct Fixture {
     const Scenario s = read_scenario(scenario_file, *model);
     spec.seed = 3;
     spec.patients = 30;
-    spec.arms = {{"a", s, {}}, {"b", s, {}}};
+    spec.arms = {{"a", s}, {"b", s}};
     spec.endpoints = {find_endpoint_column("anc_0_5_crossing_day")};
     ParameterVariability k;
     k.parameter = "k";
