@@ -104,7 +104,7 @@ SubjectBlock block_of_rank(std::uint64_t subjects, unsigned rank, unsigned ranks
 }
 
 SubjectResult simulate_subject(const std::shared_ptr<const CompiledModel>& model, const TrialSpec& spec,
-                               const Population& population, std::uint64_t index, Solver& solver) {
+                               const Population& population, std::uint64_t index, Solver& solver, RunResult& scratch) {
   SubjectResult r;
   r.index = index;
   r.arm = static_cast<std::size_t>(index / spec.patients);
@@ -118,13 +118,13 @@ SubjectResult simulate_subject(const std::shared_ptr<const CompiledModel>& model
     return r;
   }
   try {
-    RunResult run_result = run(model, arm.scenario, solver, r.subject.parameters);
-    r.ok = run_result.solve.ok();
-    r.status = to_string(run_result.solve.status);
-    if (!r.ok) r.reason = run_result.solve.message;
+    run(model, arm.scenario, solver, r.subject.parameters, scratch);
+    r.ok = scratch.solve.ok();
+    r.status = to_string(scratch.solve.status);
+    if (!r.ok) r.reason = scratch.solve.message;
     if (r.ok)
-      for (std::size_t k = 0; k < spec.endpoints.size(); ++k) r.endpoints[k] = spec.endpoints[k]->read(run_result.endpoints);
-    if (patient < spec.trajectory_patients) r.run = std::move(run_result);
+      for (std::size_t k = 0; k < spec.endpoints.size(); ++k) r.endpoints[k] = spec.endpoints[k]->read(scratch.endpoints);
+    if (patient < spec.trajectory_patients) r.run = scratch;   // a copy, for the few sampled patients
   } catch (const std::exception& e) {  // e.g. an InputError for this patient's values: the trial goes on
     r.status = "error";
     r.reason = e.what();
@@ -145,11 +145,12 @@ void run_trial(const std::shared_ptr<const CompiledModel>& model, const TrialSpe
     try {
       // One solver per arm (arms may set different solver options), reused across subjects.
       std::vector<std::unique_ptr<Solver>> solvers(spec.arms.size());
+      RunResult scratch;
       for (std::uint64_t i = next_index++; i < total; i = next_index++) {
         if (!delivery.wait_for_room(i)) return;
         auto& solver = solvers[static_cast<std::size_t>(i / spec.patients)];
         if (!solver) solver = make_solver(model, spec.arms[static_cast<std::size_t>(i / spec.patients)].scenario.solver);
-        delivery.deliver(simulate_subject(model, spec, population, i, *solver));
+        delivery.deliver(simulate_subject(model, spec, population, i, *solver, scratch));
       }
     } catch (...) {
       delivery.fail(std::current_exception());

@@ -96,9 +96,9 @@ struct SubjectBlock {
 };
 SubjectBlock block_of_rank(std::uint64_t subjects, unsigned rank, unsigned ranks);
 
-/// Simulates one subject with the caller's solver (one per thread, reused).
+/// Simulates one subject with the caller's solver and run buffers (one of each per thread, reused).
 SubjectResult simulate_subject(const std::shared_ptr<const CompiledModel>& model, const TrialSpec& spec,
-                               const Population& population, std::uint64_t index, Solver& solver);
+                               const Population& population, std::uint64_t index, Solver& solver, RunResult& scratch);
 
 /// Simulates subjects first_subject .. end_subject-1 on `threads` threads and hands
 /// each to the sink in order. Memory is bounded by the reorder window, not by the
