@@ -43,6 +43,19 @@ std::optional<Distribution> describe_values(std::span<const double> values) {
 
 namespace {
 
+// The type 7 median by selection, O(n) rather than a sort: it reads the same two order
+// statistics as quantile_sorted and combines them with the same expression, so the
+// result is bit-identical. The bootstrap calls it once per arm and replicate.
+double median_unsorted(std::vector<double>& values) {
+  const double h = static_cast<double>(values.size() - 1) * 0.5;
+  const auto below = static_cast<std::size_t>(std::floor(h));
+  std::nth_element(values.begin(), values.begin() + static_cast<long>(below), values.end());
+  const double low = values[below];
+  if (below + 1 >= values.size()) return low;
+  const double high = *std::min_element(values.begin() + static_cast<long>(below) + 1, values.end());
+  return low + (h - static_cast<double>(below)) * (high - low);
+}
+
 std::optional<double> statistic_of(std::span<const std::optional<double>> values, std::span<const std::size_t> pick,
                                    ArmStatistic statistic, std::vector<double>& scratch) {
   // A NaN marks a subject whose solve failed: it counts in no statistic.
@@ -60,8 +73,7 @@ std::optional<double> statistic_of(std::span<const std::optional<double>> values
   for (std::size_t i : pick)
     if (values[i] && !std::isnan(*values[i])) scratch.push_back(*values[i]);
   if (scratch.empty()) return std::nullopt;
-  std::sort(scratch.begin(), scratch.end());
-  return quantile_sorted(scratch, 0.5);
+  return median_unsorted(scratch);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "engraft/trial/statistics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -65,6 +66,21 @@ TEST(Bootstrap, PairedDifferenceIsDeterministicAndBracketsAShift) {
   EXPECT_DOUBLE_EQ(d->interval->upper, -2.0);
   const auto again = paired_bootstrap_difference(arm, reference, ArmStatistic::median, options);
   EXPECT_EQ(again->interval->lower, d->interval->lower);
+}
+
+TEST(Bootstrap, MedianStatisticEqualsTheSortedQuantileExactly) {
+  // arm_statistic selects the median without sorting; it must equal quantile_sorted bit for bit.
+  for (std::size_t n : {1u, 2u, 3u, 10u, 11u, 1000u}) {
+    std::vector<std::optional<double>> values;
+    std::vector<double> sorted;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = std::sin(static_cast<double>(i) * 12.9898) * 43758.5453;
+      values.push_back(x);
+      sorted.push_back(x);
+    }
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(*arm_statistic(values, ArmStatistic::median), quantile_sorted(sorted, 0.5)) << n;
+  }
 }
 
 TEST(Bootstrap, ProportionDifferenceIntervalCoversEstimate) {
