@@ -6,6 +6,8 @@
 #           OUT holds timecourse.csv and summary.json with 15.0 <= anc_0_5_crossing_day <= 15.8
 #   trial   `engraft trial tests/data/trial/sampled.toml` with --threads 1 and --threads 2 exits 0 and
 #           writes byte-identical subjects.csv, summary.json and summary.txt, and no partial file
+#   trial_resume  a per-subject file cut in the middle of a row (as by a kill), continued with
+#           `engraft trial --resume`, ends byte-identical to an uninterrupted run
 #   trial_mpi `MPIEXEC -np 2 engraft trial tests/data/trial/sampled.toml` (MPIEXEC from the 4th
 #           argument) writes the same subjects.csv, summary.json and trajectories as one process
 #   example_trial `engraft trial trials/cd34_dose.toml` exits 0; the 5e6/kg arm's median neutrophil
@@ -62,6 +64,31 @@ sys.exit(0 if isinstance(day, (int, float)) and 15.0 <= day <= 15.8 else 1)
       cmp "$work/t1/$f" "$work/t2/$f" || fail "$f differs between 1 and 2 threads"
     done
     [ ! -e "$work/t1/subjects.csv.partial" ] || fail "partial per-subject file left behind"
+    ;;
+  trial_resume)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    trial="$source_dir/tests/data/trial/sampled.toml"
+    "$engraft" trial "$trial" --out "$work/whole" --quiet || fail "uninterrupted run failed"
+    mkdir "$work/cut"
+    # What a kill leaves: the inputs' fingerprint and 30 subjects plus half of the next row.
+    /usr/bin/python3 -c '
+import json, sys
+whole, cut = sys.argv[1], sys.argv[2]
+fingerprint = json.load(open(whole + "/summary.json"))["trial"]["fingerprint"]
+json.dump({"fingerprint": fingerprint}, open(cut + "/trial-state.json", "w"))
+lines = open(whole + "/subjects.csv").read().split("\n")
+open(cut + "/subjects.csv.partial", "w").write("\n".join(lines[:31]) + "\n" + lines[31][:17])
+' "$work/whole" "$work/cut" || fail "could not prepare the cut folder"
+    "$engraft" trial "$trial" --out "$work/cut" --resume --threads 2 --quiet >"$work/stdout" 2>"$work/stderr"; rc=$?
+    cat "$work/stdout" "$work/stderr"
+    [ $rc -eq 0 ] || fail "engraft trial --resume exited $rc"
+    for f in subjects.csv summary.json summary.txt; do
+      cmp "$work/whole/$f" "$work/cut/$f" || fail "$f differs after --resume"
+    done
+    # It continued rather than started again: patient 0 of arm 0 (subject 0) was not re-simulated,
+    # so its time course was not written; arm 1's (subject 40) was.
+    [ ! -e "$work/cut/trajectories/arm0_patient0.csv" ] || fail "--resume simulated subject 0 again"
+    [ -e "$work/cut/trajectories/arm1_patient0.csv" ] || fail "subject 40's time course is missing"
     ;;
   trial_mpi)
     [ -n "$source_dir" ] || fail "needs the source directory"
