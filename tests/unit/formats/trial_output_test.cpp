@@ -120,6 +120,11 @@ TEST(TrialOutputs, ResumeAfterAKillGivesTheSameFiles) {
   }
   // A torn last line, as when the process dies in the middle of a write.
   std::ofstream(resumed.path() / "subjects.csv.partial", std::ios::app) << "37,\"slow\",37,o";
+  {
+    const LoadedTrial trial = read_trial(data / "sampled.toml");
+    const SubjectFileSink probe(resumed.path(), trial, true);
+    EXPECT_EQ(probe.first_subject(), 37u);   // continues after the 37 complete rows
+  }
   run_trial_to(data / "sampled.toml", resumed.path(), 1, true);
   EXPECT_EQ(read_text(whole.path() / "subjects.csv"), read_text(resumed.path() / "subjects.csv"));
   EXPECT_EQ(read_text(whole.path() / "summary.json"), read_text(resumed.path() / "summary.json"));
