@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   engraft::cli::Action action;
   engraft::cli::add_run_command(app, action);
+  engraft::cli::add_trial_command(app, action);
   engraft::cli::add_models_commands(app, action);
   engraft::cli::add_validate_command(app, action);
   engraft::cli::add_records_command(app, action);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "engraft/formats/model_file.hpp"
+#include "scenario_reader.hpp"
 #include "toml_reader.hpp"
 
 namespace engraft {
@@ -14,11 +15,6 @@ using detail::TomlNode;
 namespace {
 
 constexpr int mass_dimension = 0, length_dimension = 1;
-
-struct Patient {
-  double weight_kg = 70.0;   // reference adult (ICRP 89)
-  double bsa_m2 = 1.8;       // reference adult; Mosteller from height and weight when given
-};
 
 // What the user wrote, for messages: "-1 h" rather than the converted -0.0417 days.
 std::string as_written(const TomlNode& node, double value) {
@@ -37,7 +33,7 @@ double non_negative(const TomlNode& node, double value, const std::string& what)
 
 // An amount in the route's unit. "200 mg/m2" into a route in mg is multiplied by the
 // BSA, "5 ug/kg" into a route in ug by the weight; per-kg routes take per-kg doses.
-double dose_amount(const TomlNode& node, const std::string& route_unit, const Patient& patient) {
+double dose_amount(const TomlNode& node, const std::string& route_unit, const BodySize& patient) {
   if (!node.raw().is_string()) return non_negative(node, node.as_number(), "an amount");
   const std::string text = node.as_string();
   Quantity q;
@@ -62,9 +58,9 @@ double dose_amount(const TomlNode& node, const std::string& route_unit, const Pa
 
 double days(const TomlNode& node) { return node.as_quantity("d"); }
 
-Patient read_patient(const TomlNode& node) {
+BodySize read_patient(const TomlNode& node) {
   node.allow_only({"weight", "height", "bsa", "age", "sex"});
-  Patient p;
+  BodySize p;
   if (node.has("weight")) p.weight_kg = positive(node.child("weight"), node.child("weight").as_quantity("kg"), "a weight");
   if (node.has("bsa")) {
     p.bsa_m2 = positive(node.child("bsa"), node.child("bsa").as_quantity("m^2"), "a body surface area");
@@ -80,7 +76,10 @@ Patient read_patient(const TomlNode& node) {
   return p;
 }
 
-Dose read_dose(const TomlNode& node, const CompiledModel& model, const Patient& patient, double start_day) {
+}  // namespace
+
+namespace detail {
+Dose read_dose(const TomlNode& node, const CompiledModel& model, const BodySize& patient, double start_day) {
   node.allow_only({"route", "day", "amount", "duration", "rate", "interval", "additional"});
   Dose d;
   d.where = node.where();
@@ -108,6 +107,17 @@ Dose read_dose(const TomlNode& node, const CompiledModel& model, const Patient& 
   }
   return d;
 }
+
+void read_parameter_overrides(const TomlNode& table, const CompiledModel& model, std::vector<ParameterOverride>& out) {
+  for (const auto& [name, node] : table.children()) {
+    const std::size_t index = model.parameter_index(name, node.where());
+    const std::string& unit = model.description().parameters[index].unit;
+    out.push_back({name, node.as_quantity(unit), node.where()});
+  }
+}
+}  // namespace detail
+
+namespace {
 
 void read_solver(const TomlNode& node, SolverOptions& o) {
   node.allow_only({"method", "rtol", "atol", "max_steps"});
@@ -177,7 +187,8 @@ Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& m
     if ((s.end_day - s.start_day) / s.output_step_days > 1e6) step.fail("at most 10^6 output times", "more");
   }
 
-  const Patient patient = root.has("patient") ? read_patient(root.child("patient")) : Patient{};
+  s.body = root.has("patient") ? read_patient(root.child("patient")) : BodySize{};
+  const BodySize& patient = s.body;
   if (root.has("graft")) {
     const TomlNode graft = root.child("graft");
     graft.allow_only({"cd34", "day", "source", "route", "viability"});
@@ -201,16 +212,10 @@ Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& m
     }
     s.regimen.doses.push_back(d);
   }
-  if (root.has("parameters")) {
-    for (const auto& [name, node] : root.child("parameters").children()) {
-      const std::size_t index = model.parameter_index(name, node.where());
-      const std::string& unit = model.description().parameters[index].unit;
-      s.parameters.push_back({name, node.as_quantity(unit), node.where()});
-    }
-  }
+  if (root.has("parameters")) detail::read_parameter_overrides(root.child("parameters"), model, s.parameters);
   if (root.has("dose"))
     for (const TomlNode& node : root.child("dose").array_of_tables())
-      s.regimen.doses.push_back(read_dose(node, model, patient, s.start_day));
+      s.regimen.doses.push_back(detail::read_dose(node, model, patient, s.start_day));
   if (root.has("solver")) read_solver(root.child("solver"), s.solver);
   if (root.has("endpoints")) read_endpoints(root.child("endpoints"), s.endpoints);
   if (s.regimen.doses.size() > 0 && root.has("graft") && s.regimen.doses.front().time_days < s.start_day)

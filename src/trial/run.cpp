@@ -37,7 +37,14 @@ RunResult run(const std::shared_ptr<const CompiledModel>& model, const Scenario&
 RunResult run(const std::shared_ptr<const CompiledModel>& model, const Scenario& scenario, Solver& solver,
               const std::vector<double>& parameters) {
   RunResult result;
+  run(model, scenario, solver, parameters, result);
+  return result;
+}
+
+void run(const std::shared_ptr<const CompiledModel>& model, const Scenario& scenario, Solver& solver,
+         const std::vector<double>& parameters, RunResult& result) {
   result.parameters = parameters;
+  result.endpoints = {};
   const EventSchedule schedule = EventSchedule::build(*model, scenario.regimen, scenario.end_day);
   const std::vector<double> grid = output_grid(scenario);
 
@@ -69,7 +76,6 @@ RunResult run(const std::shared_ptr<const CompiledModel>& model, const Scenario&
   if (result.solve.ok())
     result.endpoints = evaluate_endpoints(result.solve.trajectory, model->n_observables(), inputs,
                                           scenario.endpoints, scenario.end_day);
-  return result;
 }
 
 }  // namespace engraft

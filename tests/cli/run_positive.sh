@@ -4,6 +4,14 @@
 #   show    `engraft model show zhu2025_platelet` exits 0 and shows kshed
 #   run     `engraft run scenarios/validation/h4_stiehl_progenitor_graft.toml --out OUT` exits 0,
 #           OUT holds timecourse.csv and summary.json with 15.0 <= anc_0_5_crossing_day <= 15.8
+#   trial   `engraft trial tests/data/trial/sampled.toml` with --threads 1 and --threads 2 exits 0 and
+#           writes byte-identical subjects.csv, summary.json and summary.txt, and no partial file
+#   trial_resume  a per-subject file cut in the middle of a row (as by a kill), continued with
+#           `engraft trial --resume`, ends byte-identical to an uninterrupted run
+#   trial_mpi `MPIEXEC -np 2 engraft trial tests/data/trial/sampled.toml` (MPIEXEC from the 4th
+#           argument) writes the same subjects.csv, summary.json and trajectories as one process
+#   example_trial `engraft trial trials/cd34_dose.toml` exits 0; the 5e6/kg arm's median neutrophil
+#           engraftment day is in H8's 9-13 d and > 99 % of patients engraft by day 14 (H8)
 set -u
 engraft=$1
 check=$2
@@ -43,6 +51,78 @@ sys.exit(0 if isinstance(day, (int, float)) and 15.0 <= day <= 15.8 else 1)
 ' "$out/summary.json" || fail "endpoints.anc_0_5_crossing_day not in [15.0, 15.8]"
     leftovers=$(find "$out" -name '*.tmp.*')
     [ -z "$leftovers" ] || fail "temporary files left in the output folder: $leftovers"
+    ;;
+  trial)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    for n in 1 2; do
+      "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/t$n" --threads $n --quiet \
+        >"$work/stdout" 2>"$work/stderr"; rc=$?
+      cat "$work/stdout" "$work/stderr"
+      [ $rc -eq 0 ] || fail "engraft trial --threads $n exited $rc"
+    done
+    for f in subjects.csv summary.json summary.txt; do
+      cmp "$work/t1/$f" "$work/t2/$f" || fail "$f differs between 1 and 2 threads"
+    done
+    [ ! -e "$work/t1/subjects.csv.partial" ] || fail "partial per-subject file left behind"
+    ;;
+  trial_resume)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    trial="$source_dir/tests/data/trial/sampled.toml"
+    "$engraft" trial "$trial" --out "$work/whole" --quiet || fail "uninterrupted run failed"
+    mkdir "$work/cut"
+    # What a kill leaves: the inputs' fingerprint and 30 subjects plus half of the next row.
+    /usr/bin/python3 -c '
+import json, sys
+whole, cut = sys.argv[1], sys.argv[2]
+fingerprint = json.load(open(whole + "/summary.json"))["trial"]["fingerprint"]
+json.dump({"fingerprint": fingerprint}, open(cut + "/trial-state.json", "w"))
+lines = open(whole + "/subjects.csv").read().split("\n")
+open(cut + "/subjects.csv.partial", "w").write("\n".join(lines[:31]) + "\n" + lines[31][:17])
+' "$work/whole" "$work/cut" || fail "could not prepare the cut folder"
+    "$engraft" trial "$trial" --out "$work/cut" --resume --threads 2 --quiet >"$work/stdout" 2>"$work/stderr"; rc=$?
+    cat "$work/stdout" "$work/stderr"
+    [ $rc -eq 0 ] || fail "engraft trial --resume exited $rc"
+    for f in subjects.csv summary.json summary.txt; do
+      cmp "$work/whole/$f" "$work/cut/$f" || fail "$f differs after --resume"
+    done
+    # It continued rather than started again: patient 0 of arm 0 (subject 0) was not re-simulated,
+    # so its time course was not written; arm 1's (subject 40) was.
+    [ ! -e "$work/cut/trajectories/arm0_patient0.csv" ] || fail "--resume simulated subject 0 again"
+    [ -e "$work/cut/trajectories/arm1_patient0.csv" ] || fail "subject 40's time course is missing"
+    ;;
+  trial_mpi)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    mpiexec=${4:-}
+    [ -n "$mpiexec" ] || fail "needs the MPI launcher"
+    # Open MPI refuses root and more ranks than cores unless told (containers, small CI machines):
+    # the environment forms of --allow-run-as-root and --oversubscribe, ignored by other MPIs.
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+    "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/one" --quiet || fail "one process failed"
+    timeout 120 "$mpiexec" -np 2 "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/two" \
+      --threads 1 --quiet >"$work/stdout" 2>"$work/stderr"; rc=$?
+    cat "$work/stdout" "$work/stderr"
+    [ $rc -eq 0 ] || fail "mpirun -np 2 engraft trial exited $rc"
+    for f in subjects.csv summary.json summary.txt; do
+      cmp "$work/one/$f" "$work/two/$f" || fail "$f differs between 1 and 2 MPI ranks"
+    done
+    diff -r "$work/one/trajectories" "$work/two/trajectories" || fail "trajectories differ"
+    [ -z "$(find "$work/two" -name '*.partial')" ] || fail "partial files left behind"
+    ;;
+  example_trial)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    "$engraft" trial "$source_dir/trials/cd34_dose.toml" --out "$work/out" >"$work/stdout" 2>"$work/stderr"; rc=$?
+    cat "$work/stdout" "$work/stderr"
+    [ $rc -eq 0 ] || fail "engraft trial exited $rc"
+    /usr/bin/python3 -c '
+import csv, json, sys
+summary = json.load(open(sys.argv[1] + "/summary.json"))
+arm = next(a for e in summary["endpoints"] if e["name"] == "neutrophil_engraftment_day"
+           for a in e["arms"] if a["arm"] == "CD34+ 5e6/kg")
+rows = [r for r in csv.DictReader(open(sys.argv[1] + "/subjects.csv")) if r["arm"] == "CD34+ 5e6/kg"]
+by_14 = sum(1 for r in rows if r["neutrophil_engraftment_day"] and float(r["neutrophil_engraftment_day"]) <= 14) / len(rows)
+print("median neutrophil engraftment (5e6/kg):", arm["median"], "day; engrafted by day 14:", by_14)
+sys.exit(0 if 9 <= arm["median"] <= 13 and by_14 > 0.99 else 1)
+' "$work/out" || fail "5e6/kg arm outside H8 (median 9-13 d, > 99 % by day 14)"
     ;;
   *) fail "unknown check" ;;
 esac

@@ -32,4 +32,9 @@ RunResult run(const std::shared_ptr<const CompiledModel>& model, const Scenario&
 RunResult run(const std::shared_ptr<const CompiledModel>& model, const Scenario& scenario, Solver& solver,
               const std::vector<double>& parameters);
 
+/// The same, filling `result`, whose buffers are reused: a trial keeps one per thread, so
+/// that a subject's trajectory does not cost a fresh allocation.
+void run(const std::shared_ptr<const CompiledModel>& model, const Scenario& scenario, Solver& solver,
+         const std::vector<double>& parameters, RunResult& result);
+
 }  // namespace engraft

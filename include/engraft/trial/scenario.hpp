@@ -19,6 +19,12 @@ struct ParameterOverride {
   SourceLocation where;
 };
 
+/// The patient's size, for doses written per kg or per m² (resolved when the file is read).
+struct BodySize {
+  double weight_kg = 70.0;   // reference adult (ICRP 89)
+  double bsa_m2 = 1.8;       // reference adult; Mosteller from height and weight when given
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -32,6 +38,7 @@ struct Scenario {
   SolverOptions solver;
   EndpointSettings endpoints;
   std::string graft_source = "pbsc";     // pbsc | bone_marrow | cord_blood
+  BodySize body;
 };
 
 }  // namespace engraft
