@@ -15,18 +15,28 @@
 namespace engraft::fuzz {
 
 /// One file per process, overwritten with each input: the parsers under test read paths.
+/// With a folder name, the file is `input.EXT` in that folder of a per-process directory
+/// (`root()`), beside which a target can place what the input's relative paths name.
 /// Removed when the process exits normally (a crash leaves it behind in $TMPDIR).
 class InputFile {
  public:
-  InputFile(const std::string& target, const std::string& extension) {
+  InputFile(const std::string& target, const std::string& extension, const std::string& folder = {}) {
     std::error_code ec;
     auto dir = std::filesystem::temp_directory_path(ec);
     if (ec) dir = "/tmp";
-    path_ = dir / ("engraft-fuzz-" + target + "-" + std::to_string(::getpid()) + extension);
+    const std::string name = "engraft-fuzz-" + target + "-" + std::to_string(::getpid());
+    if (folder.empty()) {
+      path_ = dir / (name + extension);
+    } else {
+      root_ = dir / name;
+      std::filesystem::create_directories(root_ / folder);
+      path_ = root_ / folder / ("input" + extension);
+    }
   }
   ~InputFile() {
     std::error_code ec;
-    std::filesystem::remove(path_, ec);
+    if (root_.empty()) std::filesystem::remove(path_, ec);
+    else std::filesystem::remove_all(root_, ec);
   }
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
@@ -42,9 +52,10 @@ class InputFile {
     return path_;
   }
   const std::filesystem::path& path() const { return path_; }
+  const std::filesystem::path& root() const { return root_; }
 
  private:
-  std::filesystem::path path_;
+  std::filesystem::path root_, path_;
 };
 
 /// The source tree (for fixed models and fixtures), from the build.

@@ -1,0 +1,47 @@
+// Trial files (TOML, docs/trial-format.md): read_trial, which also reads the scenario, the
+// built-in model and an individual-parameter table the file names, and checks the population
+// against the model. The input lives in trials/ of a scratch directory whose scenarios/ is the
+// source tree's, so that `scenario = "../scenarios/default.toml"` resolves as in the repository.
+// Running the trial is not fuzzed here (a simulation per subject would cut the executions per
+// second a thousandfold); the trial tests cover it.
+// Expected: InputError. Anything else is a finding.
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <string>
+#include <typeinfo>
+
+#include "engraft/core/error.hpp"
+#include "engraft/formats/trial_file.hpp"
+#include "fuzz_common.hpp"
+
+namespace {
+
+engraft::fuzz::InputFile& input() {
+  static engraft::fuzz::InputFile file = [] {
+    engraft::fuzz::default_models_dir();
+    return engraft::fuzz::InputFile("trial", ".toml", "trials");
+  }();
+  return file;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  std::error_code ec;
+  std::filesystem::create_directory_symlink(engraft::fuzz::source_dir() / "scenarios", input().root() / "scenarios", ec);
+  if (ec) engraft::fuzz::finding("setup", "cannot link scenarios/ beside the input: " + ec.message());
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const auto& path = input().write(data, size);
+  try {
+    (void)engraft::read_trial(path);
+  } catch (const engraft::InputError&) {
+  } catch (const std::exception& e) {
+    engraft::fuzz::finding("uncaught exception from read_trial", typeid(e).name() + std::string(": ") + e.what());
+  }
+  return 0;
+}
