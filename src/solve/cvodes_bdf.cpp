@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <exception>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -77,7 +79,9 @@ class CvodesBdf final : public Stepper {
     }
     if (flag < 0) {
       out.status = status_of(flag);
-      out.message = fmt::format("CVODES {}: {}", CVodeGetReturnFlagName(flag), last_message_);
+      // SUNDIALS 6 returns the flag's name in a malloc'd buffer the caller frees.
+      const std::unique_ptr<char, decltype(&std::free)> name(CVodeGetReturnFlagName(flag), &std::free);
+      out.message = fmt::format("CVODES {}: {}", name ? name.get() : "error", last_message_);
       return out;
     }
     t_ = t_reached;

@@ -84,8 +84,8 @@ std::optional<std::size_t> Events::next_due(double t, const std::vector<double>&
     if (std::isnan(priority)) priority = -std::numeric_limits<double>::infinity();
     if (!best || priority > best_priority) {
       best = i, best_priority = priority, ties = 1;
-    } else if (priority == best_priority && std::uniform_int_distribution<std::uint64_t>(0, ties++)(random_) == 0) {
-      best = i;
+    } else if (priority == best_priority && random_() % ++ties == 0) {
+      best = i;  // with probability 1/ties (bias ~ties/2^64); not a std distribution, whose results vary by library
     }
   }
   return best;

@@ -98,7 +98,11 @@ open(cut + "/subjects.csv.partial", "w").write("\n".join(lines[:31]) + "\n" + li
     # the environment forms of --allow-run-as-root and --oversubscribe, ignored by other MPIs.
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
     "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/one" --quiet || fail "one process failed"
-    timeout 120 "$mpiexec" -np 2 "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/two" \
+    # Under ASan, Open MPI 4.1's own allocations in MPI_Init/Finalize are reported as leaks from
+    # plugins already unloaded ("<unknown module>"), which no suppression can name: the ranks run
+    # without leak detection (every other ASan/UBSan check stays on); the one-process run above
+    # keeps it.
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" timeout 120 "$mpiexec" -np 2 "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/two" \
       --threads 1 --quiet >"$work/stdout" 2>"$work/stderr"; rc=$?
     cat "$work/stdout" "$work/stderr"
     [ $rc -eq 0 ] || fail "mpirun -np 2 engraft trial exited $rc"
