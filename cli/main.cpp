@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "engraft/core/error.hpp"
+#include "engraft/formats/run_output.hpp"
 
 namespace engraft::cli {
 
@@ -30,6 +31,7 @@ std::string format_optional(const std::optional<double>& value, const char* form
 
 int main(int argc, char** argv) {
   CLI::App app{"engraft: mechanistic simulation of stem-cell infusion, calibrated to published data"};
+  app.set_version_flag("--version", "engraft " + engraft::engraft_version());
   app.require_subcommand(1);
   engraft::cli::Action action;
   engraft::cli::add_run_command(app, action);

@@ -73,17 +73,34 @@ Bounds read_bounds(const TomlNode& node, DistributionKind kind, const std::strin
   return b;
 }
 
-ParameterVariability read_variability(const std::string& name, const TomlNode& node, const CompiledModel& model) {
+/// What a parameter's and a dose's variation share: the distribution, its spread, bounds and source.
+struct Variation {
+  DistributionKind kind = DistributionKind::lognormal;
+  double sd = 0.0;
+  Bounds bounds;
+  std::string source;
+};
+
+Variation read_variation(const TomlNode& node, const std::string& unit) {
   node.allow_only({"distribution", "sd", "omega", "omega2", "cv", "lower", "upper", "source"});
-  const std::string& unit = model.description().parameters[model.parameter_index(name, node.where())].unit;
-  ParameterVariability v;
-  v.parameter = name;
-  v.where = node.where();
+  Variation v;
   v.kind = distribution_kind(node.child("distribution"));
   if (v.kind != DistributionKind::uniform) v.sd = spread(node, v.kind, unit);
   v.bounds = read_bounds(node, v.kind, unit);
   v.source = node.child("source").as_string();  // every number in a population has its source
   return v;
+}
+
+ParameterVariability read_variability(const std::string& name, const TomlNode& node, const CompiledModel& model) {
+  const std::string& unit = model.description().parameters[model.parameter_index(name, node.where())].unit;
+  Variation v = read_variation(node, unit);
+  return {name, v.kind, v.sd, v.bounds, std::move(v.source), node.where()};
+}
+
+DoseVariability read_dose_variability(const std::string& route, const TomlNode& node, const CompiledModel& model) {
+  model.route(route, node.where());
+  Variation v = read_variation(node, "1");  // a factor on the arm's doses: dimensionless
+  return {route, v.kind, v.sd, v.bounds, std::move(v.source), node.where()};
 }
 
 Correlation read_correlation(const TomlNode& node) {
@@ -194,11 +211,13 @@ IndividualTable read_table(const TomlNode& node, const std::filesystem::path& di
 }
 
 PopulationSpec read_population(const TomlNode& node, const std::filesystem::path& dir, const CompiledModel& model) {
-  node.allow_only({"parameters", "correlation", "covariates", "effect", "table"});
+  node.allow_only({"parameters", "doses", "correlation", "covariates", "effect", "table"});
   PopulationSpec p;
   if (node.has("table")) p.table = read_table(node.child("table"), dir, model);
   if (node.has("parameters"))
     for (const auto& [name, child] : node.child("parameters").children()) p.parameters.push_back(read_variability(name, child, model));
+  if (node.has("doses"))
+    for (const auto& [route, child] : node.child("doses").children()) p.doses.push_back(read_dose_variability(route, child, model));
   if (node.has("correlation"))
     for (const TomlNode& child : node.child("correlation").array_of_tables()) p.correlations.push_back(read_correlation(child));
   std::set<std::string> covariates;

@@ -330,8 +330,10 @@ std::string render_trial_summary(const LoadedTrial& trial, const TrialOutcome& o
   const TrialSpec& spec = trial.spec;
   std::string out = fmt::format("engraft {} · trial: {} · model: {} {} · {} patients per arm, seed {}\n\n", engraft_version(),
                                 spec.name, trial.model->name(), trial.model->description().version, spec.patients, spec.seed);
-  TerminalTable table({"endpoint", "arm", "n", "reached/yes", "95% CI (Wilson)", "median", "IQR", "5-95%", "unit",
-                       fmt::format("diff vs {} (95% bootstrap)", spec.arms[spec.reference_arm].name)});
+  const bool compares = spec.arms.size() > 1;   // one arm: nothing to compare it with
+  std::vector<std::string> header = {"endpoint", "arm", "n", "reached/yes", "95% CI (Wilson)", "median", "IQR", "5-95%", "unit"};
+  if (compares) header.push_back(fmt::format("diff vs {} (95% bootstrap)", spec.arms[spec.reference_arm].name));
+  TerminalTable table(std::move(header));
   for (const EndpointSummary& e : outcome.endpoints) {
     const bool yes_no = e.yes_no;
     for (std::size_t a = 0; a < e.arms.size(); ++a) {
@@ -346,6 +348,10 @@ std::string render_trial_summary(const LoadedTrial& trial, const TrialOutcome& o
       else
         row.insert(row.end(), {"", "", ""});
       row.push_back(e.unit);
+      if (!compares) {
+        table.add_row(std::move(row));
+        continue;
+      }
       const auto& d = e.differences[a];
       const char* f = yes_no ? "{:+.3f}" : "{:+.3g}";
       row.push_back(!d ? "" : fmt::format(fmt::runtime(f), d->estimate) +
@@ -354,8 +360,11 @@ std::string render_trial_summary(const LoadedTrial& trial, const TrialOutcome& o
     }
   }
   out += table.render();
-  out += "\nQuantiles: Hyndman-Fan type 7 over subjects who reached the endpoint. Differences are of medians, or of\n"
-         "proportions for yes/no rows. Every arm treats the same virtual patients; the bootstrap resamples them jointly.\n";
+  out += "\nQuantiles: Hyndman-Fan type 7 over subjects who reached the endpoint.";
+  if (compares)
+    out += " Differences are of medians, or of\n"
+           "proportions for yes/no rows. Every arm treats the same virtual patients; the bootstrap resamples them jointly.";
+  out += "\n";
   std::uint64_t failed = 0;
   for (std::uint64_t f : outcome.failed_per_arm) failed += f;
   if (failed) out += fmt::format("{} subject(s) failed to solve and are left out (subjects.csv, summary.json failed_subjects).\n", failed);

@@ -110,6 +110,8 @@ Population::Population(const PopulationSpec& spec, const CompiledModel& model, s
                      "correlations that form a positive semi-definite matrix", "a matrix with a negative eigenvalue");
   cholesky_ = std::move(*l);
 
+  for (const DoseVariability& d : spec_.doses) model.route(d.route, d.where);  // throws for an unknown route
+
   varying_ = random_index_;
   varying_.insert(varying_.end(), effect_index_.begin(), effect_index_.end());
   varying_.insert(varying_.end(), table_index_.begin(), table_index_.end());
@@ -189,8 +191,21 @@ Subject Population::subject(std::uint64_t patient, std::span<const double> typic
     const std::vector<double>& row = spec_.table->parameter_rows[patient % spec_.table->parameter_rows.size()];
     for (std::size_t k = 0; k < table_index_.size(); ++k) s.parameters[table_index_[k]] = row[k];
   }
+  // A stream of their own, so that adding dose variation leaves every other draw as it was.
+  RandomStream dose_random(seed_, static_cast<std::uint64_t>(RandomPurpose::dose), patient);
+  for (const DoseVariability& d : spec_.doses)
+    s.dose_factors.push_back(draw_numeric(dose_random, d.kind, 1.0, d.sd, d.bounds, ok));  // centred on the arm's dose
   if (!ok) s.failure = fmt::format("no draw inside the truncation bounds in {} tries", max_truncation_tries);
   return s;
+}
+
+void Population::apply_dose_factors(const Subject& subject, Regimen& regimen) const {
+  for (std::size_t k = 0; k < spec_.doses.size(); ++k)
+    for (Dose& dose : regimen.doses)
+      if (dose.route == spec_.doses[k].route) {
+        dose.amount *= subject.dose_factors[k];
+        dose.rate_per_day *= subject.dose_factors[k];
+      }
 }
 
 }  // namespace engraft

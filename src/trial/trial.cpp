@@ -118,7 +118,13 @@ SubjectResult simulate_subject(const std::shared_ptr<const CompiledModel>& model
     return r;
   }
   try {
-    run(model, arm.scenario, solver, r.subject.parameters, scratch);
+    if (r.subject.dose_factors.empty()) {
+      run(model, arm.scenario, solver, r.subject.parameters, scratch);
+    } else {
+      Scenario scenario = arm.scenario;
+      population.apply_dose_factors(r.subject, scenario.regimen);
+      run(model, scenario, solver, r.subject.parameters, scratch);
+    }
     r.ok = scratch.solve.ok();
     r.status = to_string(scratch.solve.status);
     if (!r.ok) r.reason = scratch.solve.message;

@@ -14,6 +14,7 @@
 
 #include "engraft/core/error.hpp"
 #include "engraft/model/compiled_model.hpp"
+#include "engraft/solve/regimen.hpp"
 #include "engraft/trial/random.hpp"
 
 namespace engraft {
@@ -40,6 +41,19 @@ struct ParameterVariability {
   SourceLocation where;
 };
 
+/// Between-patient variation of the amount given through one route (e.g. the CD34+
+/// yield of a graft), as a dimensionless factor on every dose of the arm into it:
+/// lognormal: factor = exp(eta), eta ~ N(0, omega^2); normal: factor = 1 + eta,
+/// eta ~ N(0, sd^2); uniform: factor ~ U(lower, upper). Bounds apply to the factor.
+/// An infusion keeps its duration (its rate is scaled with its amount).
+struct DoseVariability {
+  std::string route;
+  DistributionKind kind = DistributionKind::lognormal;
+  double sd = 0.0;
+  Bounds bounds;
+  std::string source;
+  SourceLocation where;
+};
 /// Correlation of two parameters' random effects (normal or log-normal only).
 struct Correlation {
   std::string first, second;
@@ -88,6 +102,7 @@ struct PopulationSpec {
   std::vector<Correlation> correlations;
   std::vector<CovariateDistribution> covariates;
   std::vector<CovariateEffect> effects;
+  std::vector<DoseVariability> doses;
   std::optional<IndividualTable> table;
 };
 
@@ -101,6 +116,7 @@ struct Subject {
   std::uint64_t patient = 0;
   std::vector<CovariateValue> covariates;
   std::vector<double> parameters;     // every model parameter, in model order
+  std::vector<double> dose_factors;   // one per PopulationSpec::doses entry
   std::string failure;                // non-empty: no valid draw (e.g. truncation rejected every try)
 };
 
@@ -118,6 +134,8 @@ class Population {
 
   /// Parameters that vary between patients (random effect, covariate or table), in model order.
   const std::vector<std::size_t>& varying_parameters() const { return varying_; }
+  /// The subject's doses: every dose into a route of PopulationSpec::doses scaled by its factor.
+  void apply_dose_factors(const Subject& subject, Regimen& regimen) const;
   const PopulationSpec& spec() const { return spec_; }
   std::uint64_t seed() const { return seed_; }
 

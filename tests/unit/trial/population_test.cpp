@@ -153,5 +153,52 @@ TEST(Population, APatientDoesNotDependOnWhoWasDrawnBefore) {
   EXPECT_EQ(population.subject(17, typical).parameters, alone.parameters);
 }
 
+// Dose variation: log factors with the stated omega (5 SE, as above), drawn from a stream of
+// their own so that the parameters of every patient stay as they were without it.
+TEST(Population, DoseFactorsVaryTheRouteAloneAndLeaveParametersAsTheyWere) {
+  const auto model = CompiledModel::compile(read_model_file(ENGRAFT_SOURCE_DIR "/models/stiehl2015_neutrophil.toml"));
+  PopulationSpec spec;
+  spec.parameters = {lognormal("p1", 0.2)};
+  const Population without(spec, *model, 7);
+  DoseVariability graft;
+  graft.route = "graft";
+  graft.sd = 0.5;
+  spec.doses = {graft};
+  const Population with(spec, *model, 7);
+  const std::vector<double> typical = model->default_parameters();
+  constexpr int n = 20000;
+  double sum = 0, sum2 = 0;
+  for (int i = 0; i < n; ++i) {
+    const Subject s = with.subject(static_cast<std::uint64_t>(i), typical);
+    ASSERT_EQ(s.parameters, without.subject(static_cast<std::uint64_t>(i), typical).parameters);
+    ASSERT_EQ(s.dose_factors.size(), 1u);
+    const double x = std::log(s.dose_factors[0]);
+    sum += x, sum2 += x * x;
+  }
+  const double mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
+  EXPECT_NEAR(mean, 0.0, 5 * 0.5 / std::sqrt(n));
+  EXPECT_NEAR(sd, 0.5, 5 * 0.5 / std::sqrt(2.0 * n));
+
+  Regimen regimen;
+  regimen.doses.resize(2);
+  regimen.doses[0].route = "graft", regimen.doses[0].amount = 5e6, regimen.doses[0].rate_per_day = 1e6;
+  regimen.doses[1].route = "other", regimen.doses[1].amount = 3.0;
+  const Subject s = with.subject(3, typical);
+  with.apply_dose_factors(s, regimen);
+  EXPECT_DOUBLE_EQ(regimen.doses[0].amount, 5e6 * s.dose_factors[0]);
+  EXPECT_DOUBLE_EQ(regimen.doses[0].rate_per_day, 1e6 * s.dose_factors[0]);   // same infusion duration
+  EXPECT_EQ(regimen.doses[1].amount, 3.0);                                       // another route: unchanged
+}
+
+TEST(Population, DoseVariationOfAnUnknownRouteIsRefused) {
+  const auto model = recovery_model();
+  PopulationSpec spec;
+  DoseVariability d;
+  d.route = "graft";
+  d.sd = 0.5;
+  spec.doses = {d};
+  EXPECT_THROW(Population(spec, *model, 1), InputError);
+}
+
 }  // namespace
 }  // namespace engraft
