@@ -4,6 +4,9 @@
 #   show    `engraft model show zhu2025_platelet` exits 0 and shows kshed
 #   run     `engraft run scenarios/validation/h4_stiehl_progenitor_graft.toml --out OUT` exits 0,
 #           OUT holds timecourse.csv and summary.json with 15.0 <= anc_0_5_crossing_day <= 15.8
+#   evidence `engraft evidence` filters by indication and mechanism, in English, Chinese and JSON
+#   explain `engraft explain blood_recovery` runs the default transplant (neutrophils in 9-13 d, H8) and
+#           quotes its evidence rows; Chinese verdicts; all 9 topics (4 mechanisms, 5 fields)
 #   trial   `engraft trial tests/data/trial/sampled.toml` with --threads 1 and --threads 2 exits 0 and
 #           writes byte-identical subjects.csv, summary.json and summary.txt, and no partial file
 #   trial_resume  a per-subject file cut in the middle of a row (as by a kill), continued with
@@ -51,6 +54,33 @@ sys.exit(0 if isinstance(day, (int, float)) and 15.0 <= day <= 15.8 else 1)
 ' "$out/summary.json" || fail "endpoints.anc_0_5_crossing_day not in [15.0, 15.8]"
     leftovers=$(find "$out" -name '*.tmp.*')
     [ -z "$leftovers" ] || fail "temporary files left in the output folder: $leftovers"
+    ;;
+  evidence)
+    "$engraft" evidence --indication gvhd >"$work/stdout" 2>"$work/stderr"; rc=$?
+    cat "$work/stdout" "$work/stderr"
+    [ $rc -eq 0 ] || fail "engraft evidence exited $rc"
+    grep -q '70.4 %' "$work/stdout" || fail "GVHD001's day-28 response (70.4 %) not shown"
+    ! grep -q 'zimislecel' "$work/stdout" || fail "--indication gvhd shows a diabetes study"
+    "$engraft" evidence --lang zh >"$work/stdout" 2>"$work/stderr" || fail "engraft evidence --lang zh failed"
+    grep -q '已记录的危害' "$work/stdout" || fail "no Chinese harms heading"
+    "$engraft" evidence --json --mechanism replacement >"$work/json" || fail "engraft evidence --json failed"
+    /usr/bin/python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+sys.exit(0 if rows and all(r["mechanism"] == "replacement" for r in rows) else 1)
+' "$work/json" || fail "--json --mechanism replacement: not only replacement rows"
+    ;;
+  explain)
+    # The model part is run on the spot: the default transplant engrafts neutrophils in 9-13 days (H8).
+    "$engraft" explain blood_recovery >"$work/stdout" 2>"$work/stderr"; rc=$?
+    cat "$work/stdout" "$work/stderr"
+    [ $rc -eq 0 ] || fail "engraft explain blood_recovery exited $rc"
+    grep -Eq 'neutrophil engraftment \(ASTCT\): day (9|1[0-3])$' "$work/stdout" || fail "no neutrophil engraftment day in 9-13"
+    grep -q 'determination-2022' "$work/stdout" || fail "the evidence rows are missing"
+    "$engraft" explain differentiation --lang zh >"$work/stdout" 2>"$work/stderr" || fail "engraft explain --lang zh failed"
+    grep -q '证据结论: 不成立' "$work/stdout" || fail "no Chinese verdict"
+    "$engraft" explain --no-run >"$work/stdout" 2>"$work/stderr" || fail "engraft explain --no-run failed"
+    [ "$(grep -c '^Evidence verdict' "$work/stdout")" -eq 9 ] || fail "not 9 topics (4 mechanisms, 5 fields)"
     ;;
   trial)
     [ -n "$source_dir" ] || fail "needs the source directory"
