@@ -249,16 +249,78 @@ Arm read_arm(const TomlNode& node, const Scenario& base, const CompiledModel& mo
   return arm;
 }
 
-std::vector<const EndpointColumn*> read_endpoints(const std::optional<TomlNode>& node) {
+CourseStatistic course_statistic(const TomlNode& node) {
+  static const std::vector<std::pair<std::string, CourseStatistic>> names = {
+      {"value_at", CourseStatistic::value_at},       {"max", CourseStatistic::max},
+      {"min", CourseStatistic::min},                 {"time_of_max", CourseStatistic::time_of_max},
+      {"time_of_min", CourseStatistic::time_of_min}, {"auc", CourseStatistic::auc},
+      {"first_above", CourseStatistic::first_above}, {"first_below", CourseStatistic::first_below},
+      {"above_at", CourseStatistic::above_at},       {"below_at", CourseStatistic::below_at}};
+  const std::string text = node.as_string();
+  for (const auto& [name, statistic] : names)
+    if (name == text) return statistic;
+  std::string known;
+  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n.first;
+  node.fail(known, "'" + text + "'");
+}
+
+/// A [[endpoint]] table: a statistic of one observable's time course (docs/trial-format.md).
+std::shared_ptr<const EndpointColumn> read_course_endpoint(const TomlNode& node, const CompiledModel& model) {
+  node.allow_only({"name", "observable", "statistic", "day", "from", "to", "threshold", "label"});
+  EndpointColumn c;
+  c.name = node.child("name").as_string();
+  if (find_endpoint_column(c.name)) node.child("name").fail("a name that is not a transplant endpoint", "'" + c.name + "'");
+  CourseEndpoint e;
+  const std::string observable = node.child("observable").as_string();
+  e.observable = model.observable_index(observable, node.where("observable"));
+  const std::string& unit = model.description().observables[e.observable].unit;
+  e.statistic = course_statistic(node.child("statistic"));
+  const bool at_day = e.statistic == CourseStatistic::value_at || e.statistic == CourseStatistic::above_at ||
+                      e.statistic == CourseStatistic::below_at;
+  const bool thresholded = e.statistic == CourseStatistic::first_above || e.statistic == CourseStatistic::first_below ||
+                           e.statistic == CourseStatistic::above_at || e.statistic == CourseStatistic::below_at;
+  if (at_day) e.day = node.child("day").as_quantity("d");
+  else if (node.has("day")) node.child("day").fail("no day for this statistic (from and to set its window)", "a day");
+  if (at_day && (node.has("from") || node.has("to"))) node.fail("no from/to with a statistic at one day", "from or to");
+  if (node.has("from")) e.from = node.child("from").as_quantity("d");
+  if (node.has("to")) e.to = node.child("to").as_quantity("d");
+  if (!(e.from < e.to)) node.child("to").fail(fmt::format("to > from ({})", e.from), fmt::format("{}", e.to));
+  if (thresholded) e.threshold = node.child("threshold").as_quantity(unit);
+  else if (node.has("threshold")) node.child("threshold").fail("no threshold for this statistic", "a threshold");
+  c.yes_no = e.statistic == CourseStatistic::above_at || e.statistic == CourseStatistic::below_at;
+  switch (e.statistic) {
+    case CourseStatistic::value_at:
+    case CourseStatistic::max:
+    case CourseStatistic::min: c.unit = unit; break;
+    case CourseStatistic::auc: c.unit = unit + "*d"; break;
+    case CourseStatistic::above_at:
+    case CourseStatistic::below_at: c.unit = ""; break;
+    default: c.unit = "day"; break;
+  }
+  c.label = node.string_or("label", c.name);
+  c.course = e;
+  return std::make_shared<const EndpointColumn>(std::move(c));
+}
+
+/// [trial] endpoints: names from the transplant set and the [[endpoint]] tables; by default the
+/// transplant set (when the model binds neutrophils or platelets) and every [[endpoint]].
+std::vector<const EndpointColumn*> read_endpoints(const std::optional<TomlNode>& node, const TrialSpec& spec,
+                                                  const CompiledModel& model) {
   std::vector<const EndpointColumn*> out;
+  const EndpointBinding& binding = model.description().endpoints;
   if (!node) {
-    for (const EndpointColumn& c : transplant_endpoint_columns()) out.push_back(&c);
+    if (!binding.neutrophils.empty() || !binding.platelets.empty())
+      for (const EndpointColumn& c : transplant_endpoint_columns()) out.push_back(&c);
+    for (const auto& c : spec.course_endpoints) out.push_back(c.get());
     return out;
   }
   std::string known;
-  for (const EndpointColumn& c : transplant_endpoint_columns()) known += (known.empty() ? "" : ", ") + std::string(c.name);
+  for (const EndpointColumn& c : transplant_endpoint_columns()) known += (known.empty() ? "" : ", ") + c.name;
+  for (const auto& c : spec.course_endpoints) known += ", " + c->name;
   for (const std::string& name : node->string_array()) {
     const EndpointColumn* c = find_endpoint_column(name);
+    for (const auto& custom : spec.course_endpoints)
+      if (custom->name == name) c = custom.get();
     if (!c) node->fail("endpoints from: " + known, "'" + name + "'");
     out.push_back(c);
   }
@@ -279,7 +341,7 @@ ProportionSpec read_proportion(const TomlNode& node, const std::vector<const End
   ProportionSpec p;
   p.endpoint = static_cast<std::size_t>(it - endpoints.begin());
   p.at_most = node.has("at_most");
-  p.threshold = node.child(p.at_most ? "at_most" : "at_least").as_quantity(std::string((*it)->unit));
+  p.threshold = node.child(p.at_most ? "at_most" : "at_least").as_quantity((*it)->unit);
   return p;
 }
 
@@ -289,7 +351,7 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   const auto [document, path] = TomlNode::parse_file(file);
   const TomlNode root(document, path, "");
   root.require_table();
-  root.allow_only({"trial", "population", "arm", "proportion"});
+  root.allow_only({"trial", "population", "arm", "proportion", "endpoint"});
   const TomlNode head = root.child("trial");
   head.allow_only({"name", "description", "scenario", "seed", "patients", "endpoints", "trajectories", "bootstrap",
                    "reference_arm"});
@@ -309,7 +371,16 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   const int seed = head.child("seed").as_int();
   if (seed < 0) head.child("seed").fail("an integer >= 0", fmt::format("{}", seed));
   spec.seed = static_cast<std::uint64_t>(seed);
-  spec.endpoints = read_endpoints(head.find("endpoints"));
+  if (root.has("endpoint"))
+    for (const TomlNode& node : root.child("endpoint").array_of_tables()) {
+      spec.course_endpoints.push_back(read_course_endpoint(node, *loaded.model));
+      for (std::size_t i = 0; i + 1 < spec.course_endpoints.size(); ++i)
+        if (spec.course_endpoints[i]->name == spec.course_endpoints.back()->name)
+          node.child("name").fail("a name not used by another [[endpoint]]", "'" + spec.course_endpoints.back()->name + "' again");
+    }
+  spec.endpoints = read_endpoints(head.find("endpoints"), spec, *loaded.model);
+  if (spec.endpoints.empty())
+    head.fail("endpoints: the model binds no neutrophils or platelets, so name its [[endpoint]] tables", "none");
   if (root.has("proportion"))
     for (const TomlNode& node : root.child("proportion").array_of_tables())
       spec.proportions.push_back(read_proportion(node, spec.endpoints));

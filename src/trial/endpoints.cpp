@@ -16,6 +16,61 @@ std::optional<double> observable_at(const Trajectory& trajectory, std::size_t n_
   return v0 + (v1 - v0) * (t - t0) / (t1 - t0);
 }
 
+std::optional<double> evaluate_course_endpoint(const Trajectory& tr, std::size_t n_obs, const CourseEndpoint& e) {
+  const std::size_t k = e.observable;
+  switch (e.statistic) {
+    case CourseStatistic::value_at: return observable_at(tr, n_obs, k, e.day);
+    case CourseStatistic::above_at:
+    case CourseStatistic::below_at: {
+      const auto v = observable_at(tr, n_obs, k, e.day);
+      if (!v) return std::nullopt;
+      return (e.statistic == CourseStatistic::above_at ? *v >= e.threshold : *v < e.threshold) ? 1.0 : 0.0;
+    }
+    default: break;
+  }
+  std::optional<std::size_t> best;   // extreme's row
+  std::optional<double> previous_t, previous_v;
+  double area = 0.0;
+  bool any = false;
+  for (std::size_t i = 0; i < tr.times.size(); ++i) {
+    const double t = tr.times[i];
+    if (t < e.from || t > e.to) continue;
+    const double v = tr.observable(i, k, n_obs);
+    any = true;
+    switch (e.statistic) {
+      case CourseStatistic::max:
+      case CourseStatistic::time_of_max:
+        if (!best || v > tr.observable(*best, k, n_obs)) best = i;
+        break;
+      case CourseStatistic::min:
+      case CourseStatistic::time_of_min:
+        if (!best || v < tr.observable(*best, k, n_obs)) best = i;
+        break;
+      case CourseStatistic::auc:
+        if (previous_t) area += 0.5 * (v + *previous_v) * (t - *previous_t);
+        break;
+      case CourseStatistic::first_above:
+      case CourseStatistic::first_below: {
+        const bool up = e.statistic == CourseStatistic::first_above;
+        if (previous_v && (up ? (*previous_v < e.threshold && v >= e.threshold) : (*previous_v > e.threshold && v <= e.threshold)))
+          return *previous_t + (t - *previous_t) * (e.threshold - *previous_v) / (v - *previous_v);
+        break;
+      }
+      default: break;
+    }
+    previous_t = t, previous_v = v;
+  }
+  if (!any) return std::nullopt;
+  switch (e.statistic) {
+    case CourseStatistic::max:
+    case CourseStatistic::min: return tr.observable(*best, k, n_obs);
+    case CourseStatistic::time_of_max:
+    case CourseStatistic::time_of_min: return tr.times[*best];
+    case CourseStatistic::auc: return area;
+    default: return std::nullopt;   // first_above / first_below never crossed
+  }
+}
+
 namespace {
 
 struct Nadir {

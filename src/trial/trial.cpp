@@ -16,23 +16,23 @@ std::optional<double> yes_no(const std::optional<bool>& b) {
   return b ? std::optional<double>(*b ? 1.0 : 0.0) : std::nullopt;
 }
 
-constexpr EndpointColumn columns[] = {
+const EndpointColumn columns[] = {
     {"neutrophil_engraftment_day", "day", "neutrophil engraftment", false,
-     [](const TransplantEndpoints& e) { return e.neutrophil_engraftment_day; }},
+     [](const TransplantEndpoints& e) { return e.neutrophil_engraftment_day; }, std::nullopt},
     {"platelet_engraftment_day", "day", "platelet engraftment", false,
-     [](const TransplantEndpoints& e) { return e.platelet_engraftment_day; }},
+     [](const TransplantEndpoints& e) { return e.platelet_engraftment_day; }, std::nullopt},
     {"anc_0_5_crossing_day", "day", "ANC 0.5 crossing", false,
-     [](const TransplantEndpoints& e) { return e.anc_0_5_crossing_day; }},
+     [](const TransplantEndpoints& e) { return e.anc_0_5_crossing_day; }, std::nullopt},
     {"plt_20_crossing_day", "day", "PLT 20 crossing", false,
-     [](const TransplantEndpoints& e) { return e.plt_20_crossing_day; }},
-    {"anc_nadir", "10^9/L", "ANC nadir", false, [](const TransplantEndpoints& e) { return e.anc_nadir; }},
-    {"anc_nadir_day", "day", "ANC nadir day", false, [](const TransplantEndpoints& e) { return e.anc_nadir_day; }},
-    {"plt_nadir", "10^9/L", "PLT nadir", false, [](const TransplantEndpoints& e) { return e.plt_nadir; }},
-    {"plt_nadir_day", "day", "PLT nadir day", false, [](const TransplantEndpoints& e) { return e.plt_nadir_day; }},
+     [](const TransplantEndpoints& e) { return e.plt_20_crossing_day; }, std::nullopt},
+    {"anc_nadir", "10^9/L", "ANC nadir", false, [](const TransplantEndpoints& e) { return e.anc_nadir; }, std::nullopt},
+    {"anc_nadir_day", "day", "ANC nadir day", false, [](const TransplantEndpoints& e) { return e.anc_nadir_day; }, std::nullopt},
+    {"plt_nadir", "10^9/L", "PLT nadir", false, [](const TransplantEndpoints& e) { return e.plt_nadir; }, std::nullopt},
+    {"plt_nadir_day", "day", "PLT nadir day", false, [](const TransplantEndpoints& e) { return e.plt_nadir_day; }, std::nullopt},
     {"severe_neutropenia_hours", "h", "severe neutropenia", false,
-     [](const TransplantEndpoints& e) { return e.severe_neutropenia_hours; }},
-    {"anc_rise_24h", "1", "ANC rise in 24 h", false, [](const TransplantEndpoints& e) { return e.anc_rise_24h; }},
-    {"graft_failure", "", "graft failure", true, [](const TransplantEndpoints& e) { return yes_no(e.graft_failure); }},
+     [](const TransplantEndpoints& e) { return e.severe_neutropenia_hours; }, std::nullopt},
+    {"anc_rise_24h", "1", "ANC rise in 24 h", false, [](const TransplantEndpoints& e) { return e.anc_rise_24h; }, std::nullopt},
+    {"graft_failure", "", "graft failure", true, [](const TransplantEndpoints& e) { return yes_no(e.graft_failure); }, std::nullopt},
 };
 
 /// Holds results that finished out of order until their turn; a worker may start
@@ -91,6 +91,11 @@ class OrderedDelivery {
 
 std::span<const EndpointColumn> transplant_endpoint_columns() { return columns; }
 
+std::optional<double> EndpointColumn::value(const RunResult& run, std::size_t n_observables) const {
+  if (course) return evaluate_course_endpoint(run.solve.trajectory, n_observables, *course);
+  return read(run.endpoints);
+}
+
 const EndpointColumn* find_endpoint_column(std::string_view name) {
   for (const EndpointColumn& c : columns)
     if (c.name == name) return &c;
@@ -129,7 +134,8 @@ SubjectResult simulate_subject(const std::shared_ptr<const CompiledModel>& model
     r.status = to_string(scratch.solve.status);
     if (!r.ok) r.reason = scratch.solve.message;
     if (r.ok)
-      for (std::size_t k = 0; k < spec.endpoints.size(); ++k) r.endpoints[k] = spec.endpoints[k]->read(scratch.endpoints);
+      for (std::size_t k = 0; k < spec.endpoints.size(); ++k)
+        r.endpoints[k] = spec.endpoints[k]->value(scratch, model->n_observables());
     if (patient < spec.trajectory_patients) r.run = scratch;   // a copy, for the few sampled patients
   } catch (const std::exception& e) {  // e.g. an InputError for this patient's values: the trial goes on
     r.status = "error";

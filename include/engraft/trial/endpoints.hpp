@@ -2,6 +2,7 @@
 // definitions (hematopoiesis.md §3.1, case H14). Time is in days from the graft.
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -40,6 +41,35 @@ struct TransplantEndpoints {
 TransplantEndpoints evaluate_endpoints(const Trajectory& trajectory, std::size_t n_observables,
                                        const EndpointInputs& inputs, const EndpointSettings& settings,
                                        double t_end_days);
+
+/// Statistics of one observable's time course, for models without the transplant endpoint
+/// bindings (cell kinetics, immunomodulation, beta cells) or for any extra endpoint of a trial.
+/// They read the output grid (linear between output times; a scenario's output_step sets the
+/// resolution), not the continuous solution.
+enum class CourseStatistic {
+  value_at,      // the value at `day`
+  max, min,      // over the window [from, to]
+  time_of_max, time_of_min,
+  auc,           // trapezoidal area over the window, in unit x day
+  first_above,   // first time in the window the value reaches `threshold` from below (linear between points)
+  first_below,   // first time in the window the value falls to `threshold` from above
+  above_at,      // yes/no: value at `day` >= threshold
+  below_at,      // yes/no: value at `day` < threshold
+};
+
+struct CourseEndpoint {
+  std::size_t observable = 0;
+  CourseStatistic statistic = CourseStatistic::value_at;
+  double day = 0.0;                                            // value_at, above_at, below_at
+  double from = -std::numeric_limits<double>::infinity();      // the window of the others
+  double to = std::numeric_limits<double>::infinity();
+  double threshold = 0.0;                                      // first_*, above_at, below_at
+};
+
+/// nullopt when the time course does not reach the day, or the window holds no output time, or the
+/// threshold is never crossed.
+std::optional<double> evaluate_course_endpoint(const Trajectory& trajectory, std::size_t n_observables,
+                                               const CourseEndpoint& endpoint);
 
 /// Value of observable k at time t, linear between output times; nullopt outside them.
 std::optional<double> observable_at(const Trajectory& trajectory, std::size_t n_observables, std::size_t k, double t);

@@ -17,13 +17,16 @@
 
 namespace engraft {
 
-/// One endpoint of the transplant endpoint set, as a per-subject number.
+/// One endpoint, as a per-subject number: one of the transplant endpoint set (ASTCT days, nadirs,
+/// crossings), or a statistic of an observable's time course (a trial's [[endpoint]] tables).
 struct EndpointColumn {
-  std::string_view name;           // the summary.json key, e.g. "neutrophil_engraftment_day"
-  std::string_view unit;           // "day", "10^9/L", "h", "1"; "" for yes/no
-  std::string_view label;          // for tables: "neutrophil engraftment"
+  std::string name;                // the summary.json key, e.g. "neutrophil_engraftment_day"
+  std::string unit;                // "day", "10^9/L", "h", "1"; "" for yes/no
+  std::string label;               // for tables: "neutrophil engraftment"
   bool yes_no = false;             // 1 = yes, 0 = no
-  std::optional<double> (*read)(const TransplantEndpoints&) = nullptr;
+  std::optional<double> (*read)(const TransplantEndpoints&) = nullptr;   // the transplant set, or
+  std::optional<CourseEndpoint> course;                                   // a time-course statistic
+  std::optional<double> value(const RunResult& run, std::size_t n_observables) const;
 };
 std::span<const EndpointColumn> transplant_endpoint_columns();
 /// nullptr when there is no endpoint of that name.
@@ -50,7 +53,8 @@ struct TrialSpec {
   std::vector<Arm> arms;
   std::size_t reference_arm = 0;   // differences are arm - reference
   PopulationSpec population;
-  std::vector<const EndpointColumn*> endpoints;
+  std::vector<const EndpointColumn*> endpoints;     // into transplant_endpoint_columns() or course_endpoints
+  std::vector<std::shared_ptr<const EndpointColumn>> course_endpoints;   // owns the [[endpoint]] columns
   std::vector<ProportionSpec> proportions;
   std::uint64_t trajectory_patients = 0;   // patients 0 .. n-1 of each arm keep their time course
   int bootstrap_replicates = 1000;
