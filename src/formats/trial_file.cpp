@@ -36,12 +36,6 @@ double positive_number(const TomlNode& node, double value, const std::string& wh
   return value;
 }
 
-int positive_int(const TomlNode& node, int max) {
-  const int v = node.as_int();
-  if (v < 1 || v > max) node.fail(fmt::format("an integer from 1 to {}", max), fmt::format("{}", v));
-  return v;
-}
-
 DistributionKind distribution_kind(const TomlNode& node) {
   const std::string text = node.as_string();
   if (text == "normal") return DistributionKind::normal;
@@ -230,23 +224,6 @@ Arm read_arm(const TomlNode& node, const Scenario& base, const CompiledModel& mo
   return arm;
 }
 
-std::vector<const EndpointColumn*> read_endpoints(const std::optional<TomlNode>& node) {
-  std::vector<const EndpointColumn*> out;
-  if (!node) {
-    for (const EndpointColumn& c : transplant_endpoint_columns()) out.push_back(&c);
-    return out;
-  }
-  std::string known;
-  for (const EndpointColumn& c : transplant_endpoint_columns()) known += (known.empty() ? "" : ", ") + std::string(c.name);
-  for (const std::string& name : node->string_array()) {
-    const EndpointColumn* c = find_endpoint_column(name);
-    if (!c) node->fail("endpoints from: " + known, "'" + name + "'");
-    out.push_back(c);
-  }
-  if (out.empty()) node->fail("at least one endpoint", "an empty list");
-  return out;
-}
-
 ProportionSpec read_proportion(const TomlNode& node, const std::vector<const EndpointColumn*>& endpoints) {
   node.allow_only({"endpoint", "at_most", "at_least"});
   const TomlNode name = node.child("endpoint");
@@ -266,6 +243,35 @@ ProportionSpec read_proportion(const TomlNode& node, const std::vector<const End
 
 }  // namespace
 
+namespace detail {
+
+std::vector<const EndpointColumn*> read_endpoint_list(const std::optional<TomlNode>& node) {
+  std::vector<const EndpointColumn*> out;
+  if (!node) {
+    for (const EndpointColumn& c : transplant_endpoint_columns()) out.push_back(&c);
+    return out;
+  }
+  std::string known;
+  for (const EndpointColumn& c : transplant_endpoint_columns()) known += (known.empty() ? "" : ", ") + std::string(c.name);
+  for (const std::string& name : node->string_array()) {
+    const EndpointColumn* c = find_endpoint_column(name);
+    if (!c) node->fail("endpoints from: " + known, "'" + name + "'");
+    out.push_back(c);
+  }
+  if (out.empty()) node->fail("at least one endpoint", "an empty list");
+  return out;
+}
+
+std::filesystem::path read_scenario_path(const TomlNode& head, const std::filesystem::path& dir) {
+  if (!head.has("scenario")) return default_scenario_path();
+  const std::filesystem::path file = dir / head.child("scenario").as_string();
+  if (!std::filesystem::is_regular_file(file))
+    head.child("scenario").fail("an existing scenario file (relative to the file that names it)", "'" + file.string() + "'");
+  return file;
+}
+
+}  // namespace detail
+
 LoadedTrial read_trial(const std::filesystem::path& file) {
   const auto [document, path] = TomlNode::parse_file(file);
   const TomlNode root(document, path, "");
@@ -275,10 +281,7 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   head.allow_only({"name", "description", "scenario", "seed", "patients", "endpoints", "trajectories", "bootstrap",
                    "reference_arm"});
   const std::filesystem::path dir = path.parent_path();
-  const std::filesystem::path scenario_file =
-      head.has("scenario") ? dir / head.child("scenario").as_string() : default_scenario_path();
-  if (head.has("scenario") && !std::filesystem::is_regular_file(scenario_file))
-    head.child("scenario").fail("an existing scenario file (relative to the trial file)", "'" + scenario_file.string() + "'");
+  const std::filesystem::path scenario_file = detail::read_scenario_path(head, dir);
 
   LoadedTrial loaded;
   loaded.model = load_scenario_model(scenario_file);
@@ -290,7 +293,7 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   const int seed = head.child("seed").as_int();
   if (seed < 0) head.child("seed").fail("an integer >= 0", fmt::format("{}", seed));
   spec.seed = static_cast<std::uint64_t>(seed);
-  spec.endpoints = read_endpoints(head.find("endpoints"));
+  spec.endpoints = detail::read_endpoint_list(head.find("endpoints"));
   if (root.has("proportion"))
     for (const TomlNode& node : root.child("proportion").array_of_tables())
       spec.proportions.push_back(read_proportion(node, spec.endpoints));
@@ -299,10 +302,10 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
     if (n < 0 || n > 1000) head.child("trajectories").fail("an integer from 0 to 1000", fmt::format("{}", n));
     spec.trajectory_patients = static_cast<std::uint64_t>(n);
   }
-  if (head.has("bootstrap")) spec.bootstrap_replicates = positive_int(head.child("bootstrap"), 100000);
+  if (head.has("bootstrap")) spec.bootstrap_replicates = head.child("bootstrap").int_in(1, 100000);
 
   if (root.has("population")) spec.population = read_population(root.child("population"), dir, *loaded.model);
-  if (head.has("patients")) spec.patients = static_cast<std::uint64_t>(positive_int(head.child("patients"), max_patients));
+  if (head.has("patients")) spec.patients = static_cast<std::uint64_t>(head.child("patients").int_in(1, max_patients));
   if (spec.population.table) {
     const std::uint64_t rows = spec.population.table->parameter_rows.size();
     if (head.has("patients") && spec.patients != rows)
