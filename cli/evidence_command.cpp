@@ -117,7 +117,7 @@ int evidence(const EvidenceOptions& o) {
 
 std::string demo_value(const DemoValue& v, const CompiledModel& model, const RunResult& r, Language l) {
   if (!v.endpoint.empty()) {
-    const auto value = find_endpoint_column(v.endpoint)->read(r.endpoints);
+    const auto value = find_endpoint_column(v.endpoint)->value(r, model.n_observables());
     return value ? fmt::format(fmt::runtime(say(l, "day {:.0f}", "第{:.0f}天")), *value) : say(l, "not reached", "未达到");
   }
   const auto value = observable_at(r.solve.trajectory, model.n_observables(), model.observable_index(v.observable), v.day);

@@ -223,6 +223,12 @@ int TomlNode::as_int() const {
   return static_cast<int>(v);
 }
 
+int TomlNode::int_in(int min, int max) const {
+  const int v = as_int();
+  if (v < min || v > max) fail(fmt::format("an integer from {} to {}", min, max), fmt::format("{}", v));
+  return v;
+}
+
 double TomlNode::as_quantity(const std::string& unit) const {
   if (!value_->is_string()) return as_number();
   const std::string text = as_string();

@@ -41,6 +41,8 @@ class TomlNode {
   double as_number() const;                                   // integer or float, finite
   bool as_bool() const;
   int as_int() const;
+  /// An integer in [min, max].
+  int int_in(int min, int max) const;
   /// A quantity: a number (taken to be in `unit`), or "value unit" converted to `unit`.
   double as_quantity(const std::string& unit) const;
 

@@ -36,12 +36,6 @@ double positive_number(const TomlNode& node, double value, const std::string& wh
   return value;
 }
 
-int positive_int(const TomlNode& node, int max) {
-  const int v = node.as_int();
-  if (v < 1 || v > max) node.fail(fmt::format("an integer from 1 to {}", max), fmt::format("{}", v));
-  return v;
-}
-
 DistributionKind distribution_kind(const TomlNode& node) {
   const std::string text = node.as_string();
   if (text == "normal") return DistributionKind::normal;
@@ -302,32 +296,6 @@ std::shared_ptr<const EndpointColumn> read_course_endpoint(const TomlNode& node,
   return std::make_shared<const EndpointColumn>(std::move(c));
 }
 
-/// [trial] endpoints: names from the transplant set and the [[endpoint]] tables; by default the
-/// transplant set (when the model binds neutrophils or platelets) and every [[endpoint]].
-std::vector<const EndpointColumn*> read_endpoints(const std::optional<TomlNode>& node, const TrialSpec& spec,
-                                                  const CompiledModel& model) {
-  std::vector<const EndpointColumn*> out;
-  const EndpointBinding& binding = model.description().endpoints;
-  if (!node) {
-    if (!binding.neutrophils.empty() || !binding.platelets.empty())
-      for (const EndpointColumn& c : transplant_endpoint_columns()) out.push_back(&c);
-    for (const auto& c : spec.course_endpoints) out.push_back(c.get());
-    return out;
-  }
-  std::string known;
-  for (const EndpointColumn& c : transplant_endpoint_columns()) known += (known.empty() ? "" : ", ") + c.name;
-  for (const auto& c : spec.course_endpoints) known += ", " + c->name;
-  for (const std::string& name : node->string_array()) {
-    const EndpointColumn* c = find_endpoint_column(name);
-    for (const auto& custom : spec.course_endpoints)
-      if (custom->name == name) c = custom.get();
-    if (!c) node->fail("endpoints from: " + known, "'" + name + "'");
-    out.push_back(c);
-  }
-  if (out.empty()) node->fail("at least one endpoint", "an empty list");
-  return out;
-}
-
 ProportionSpec read_proportion(const TomlNode& node, const std::vector<const EndpointColumn*>& endpoints) {
   node.allow_only({"endpoint", "at_most", "at_least"});
   const TomlNode name = node.child("endpoint");
@@ -347,6 +315,43 @@ ProportionSpec read_proportion(const TomlNode& node, const std::vector<const End
 
 }  // namespace
 
+namespace detail {
+
+std::vector<const EndpointColumn*> read_endpoint_list(const std::optional<TomlNode>& node,
+                                                      const std::vector<std::shared_ptr<const EndpointColumn>>& course,
+                                                      const CompiledModel& model) {
+  std::vector<const EndpointColumn*> out;
+  const EndpointBinding& binding = model.description().endpoints;
+  if (!node) {
+    if (!binding.neutrophils.empty() || !binding.platelets.empty())
+      for (const EndpointColumn& c : transplant_endpoint_columns()) out.push_back(&c);
+    for (const auto& c : course) out.push_back(c.get());
+    return out;
+  }
+  std::string known;
+  for (const EndpointColumn& c : transplant_endpoint_columns()) known += (known.empty() ? "" : ", ") + c.name;
+  for (const auto& c : course) known += ", " + c->name;
+  for (const std::string& name : node->string_array()) {
+    const EndpointColumn* c = find_endpoint_column(name);
+    for (const auto& custom : course)
+      if (custom->name == name) c = custom.get();
+    if (!c) node->fail("endpoints from: " + known, "'" + name + "'");
+    out.push_back(c);
+  }
+  if (out.empty()) node->fail("at least one endpoint", "an empty list");
+  return out;
+}
+
+std::filesystem::path read_scenario_path(const TomlNode& head, const std::filesystem::path& dir) {
+  if (!head.has("scenario")) return default_scenario_path();
+  const std::filesystem::path file = dir / head.child("scenario").as_string();
+  if (!std::filesystem::is_regular_file(file))
+    head.child("scenario").fail("an existing scenario file (relative to the file that names it)", "'" + file.string() + "'");
+  return file;
+}
+
+}  // namespace detail
+
 LoadedTrial read_trial(const std::filesystem::path& file) {
   const auto [document, path] = TomlNode::parse_file(file);
   const TomlNode root(document, path, "");
@@ -356,10 +361,7 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   head.allow_only({"name", "description", "scenario", "seed", "patients", "endpoints", "trajectories", "bootstrap",
                    "reference_arm"});
   const std::filesystem::path dir = path.parent_path();
-  const std::filesystem::path scenario_file =
-      head.has("scenario") ? dir / head.child("scenario").as_string() : default_scenario_path();
-  if (head.has("scenario") && !std::filesystem::is_regular_file(scenario_file))
-    head.child("scenario").fail("an existing scenario file (relative to the trial file)", "'" + scenario_file.string() + "'");
+  const std::filesystem::path scenario_file = detail::read_scenario_path(head, dir);
 
   LoadedTrial loaded;
   loaded.model = load_scenario_model(scenario_file);
@@ -378,7 +380,7 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
         if (spec.course_endpoints[i]->name == spec.course_endpoints.back()->name)
           node.child("name").fail("a name not used by another [[endpoint]]", "'" + spec.course_endpoints.back()->name + "' again");
     }
-  spec.endpoints = read_endpoints(head.find("endpoints"), spec, *loaded.model);
+  spec.endpoints = detail::read_endpoint_list(head.find("endpoints"), spec.course_endpoints, *loaded.model);
   if (spec.endpoints.empty())
     head.fail("endpoints: the model binds no neutrophils or platelets, so name its [[endpoint]] tables", "none");
   if (root.has("proportion"))
@@ -389,10 +391,10 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
     if (n < 0 || n > 1000) head.child("trajectories").fail("an integer from 0 to 1000", fmt::format("{}", n));
     spec.trajectory_patients = static_cast<std::uint64_t>(n);
   }
-  if (head.has("bootstrap")) spec.bootstrap_replicates = positive_int(head.child("bootstrap"), 100000);
+  if (head.has("bootstrap")) spec.bootstrap_replicates = head.child("bootstrap").int_in(1, 100000);
 
   if (root.has("population")) spec.population = read_population(root.child("population"), dir, *loaded.model);
-  if (head.has("patients")) spec.patients = static_cast<std::uint64_t>(positive_int(head.child("patients"), max_patients));
+  if (head.has("patients")) spec.patients = static_cast<std::uint64_t>(head.child("patients").int_in(1, max_patients));
   if (spec.population.table) {
     const std::uint64_t rows = spec.population.table->parameter_rows.size();
     if (head.has("patients") && spec.patients != rows)

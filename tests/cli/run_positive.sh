@@ -16,6 +16,12 @@
 #           argument) writes the same subjects.csv, summary.json and trajectories as one process
 #   example_trial `engraft trial trials/cd34_dose.toml` exits 0; the 5e6/kg arm's median neutrophil
 #           engraftment day is in H8's 9-13 d and > 99 % of patients engraft by day 14 (H8)
+#   sensitivity `engraft sensitivity tests/data/sensitivity/small.toml` with --threads 1 and --threads 2
+#           exits 0, prints the table, and writes byte-identical sobol.csv and sobol.json with one row
+#           per endpoint and factor and ordered interval bounds
+#   example_sensitivity `engraft sensitivity sensitivity/challenges.toml` exits 0 and finds what
+#           docs/sensitivity-format.md reports: f_gmp has the largest total index of both neutrophil
+#           endpoints, the graft dose that of platelet engraftment, and f_gmp none for platelets
 set -u
 engraft=$1
 check=$2
@@ -24,6 +30,12 @@ fail() { echo "FAIL [$check]: $*" >&2; exit 1; }
 [ -x "$engraft" ] || fail "no engraft binary at $engraft"
 work=$(mktemp -d "${TMPDIR:-/tmp}/engraft-cli-ok.XXXXXX") || fail "mktemp failed"
 trap 'rm -rf "$work"' EXIT
+# Runs engraft with the given arguments, shows its output, and fails unless it exits 0.
+run_ok() {
+  "$engraft" "$@" >"$work/stdout" 2>"$work/stderr"; rc=$?
+  cat "$work/stdout" "$work/stderr"
+  [ $rc -eq 0 ] || fail "engraft $* exited $rc"
+}
 
 case $check in
   models)
@@ -159,9 +171,7 @@ open(cut + "/subjects.csv.partial", "w").write("\n".join(lines[:31]) + "\n" + li
     ;;
   example_trial)
     [ -n "$source_dir" ] || fail "needs the source directory"
-    "$engraft" trial "$source_dir/trials/cd34_dose.toml" --out "$work/out" >"$work/stdout" 2>"$work/stderr"; rc=$?
-    cat "$work/stdout" "$work/stderr"
-    [ $rc -eq 0 ] || fail "engraft trial exited $rc"
+    run_ok trial "$source_dir/trials/cd34_dose.toml" --out "$work/out"
     /usr/bin/python3 -c '
 import csv, json, sys
 summary = json.load(open(sys.argv[1] + "/summary.json"))
@@ -172,6 +182,44 @@ by_14 = sum(1 for r in rows if r["neutrophil_engraftment_day"] and float(r["neut
 print("median neutrophil engraftment (5e6/kg):", arm["median"], "day; engrafted by day 14:", by_14)
 sys.exit(0 if 9 <= arm["median"] <= 13 and by_14 > 0.99 else 1)
 ' "$work/out" || fail "5e6/kg arm outside H8 (median 9-13 d, > 99 % by day 14)"
+    ;;
+  sensitivity)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    for n in 1 2; do
+      run_ok sensitivity "$source_dir/tests/data/sensitivity/small.toml" --out "$work/s$n" --threads $n
+      grep -q 'dose.graft' "$work/stdout" || fail "no table on stdout"
+    done
+    for f in sobol.csv sobol.json; do
+      cmp "$work/s1/$f" "$work/s2/$f" || fail "$f differs between 1 and 2 threads"
+    done
+    /usr/bin/python3 -c '
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/sobol.csv")))
+assert [(r["endpoint"], r["parameter"]) for r in rows] == [
+    (e, f) for e in ("anc_0_5_crossing_day", "platelet_engraftment_day") for f in ("viability", "dose.graft")], rows
+for r in rows:
+    assert r["rows_used"] == "16", r
+    for i in ("S1", "ST"):
+        assert float(r[i + "_low"]) <= float(r[i + "_high"]), r
+summary = json.load(open(sys.argv[1] + "/sobol.json"))
+assert summary["sensitivity"]["evaluations"] == 64 and len(summary["factors"]) == 2, summary["sensitivity"]
+print("sobol.csv:", len(rows), "rows; evaluations:", summary["sensitivity"]["evaluations"])
+' "$work/s1" || fail "sobol.csv or sobol.json not as documented"
+    [ -z "$(find "$work/s1" -name '*.tmp.*')" ] || fail "temporary files left behind"
+    ;;
+  example_sensitivity)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    run_ok sensitivity "$source_dir/sensitivity/challenges.toml" --out "$work/out"
+    /usr/bin/python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/sobol.csv")))
+def top(endpoint):
+    return max((r for r in rows if r["endpoint"] == endpoint), key=lambda r: float(r["ST"]))["parameter"]
+st = {(r["endpoint"], r["parameter"]): float(r["ST"]) for r in rows}
+print("largest ST:", {e: top(e) for e in ("neutrophil_engraftment_day", "anc_0_5_crossing_day", "platelet_engraftment_day")})
+sys.exit(0 if top("neutrophil_engraftment_day") == "f_gmp" and top("anc_0_5_crossing_day") == "f_gmp"
+         and top("platelet_engraftment_day") == "dose.graft" and st[("platelet_engraftment_day", "f_gmp")] == 0 else 1)
+' "$work/out" || fail "the challenges study no longer finds what the docs report"
     ;;
   *) fail "unknown check" ;;
 esac

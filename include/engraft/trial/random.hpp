@@ -35,6 +35,6 @@ class RandomStream {
 };
 
 /// Stream identifiers, so that different uses of one seed never share draws.
-enum class RandomPurpose : std::uint64_t { patient = 1, bootstrap = 2, dose = 3 };
+enum class RandomPurpose : std::uint64_t { patient = 1, bootstrap = 2, dose = 3, sensitivity_bootstrap = 4 };
 
 }  // namespace engraft
