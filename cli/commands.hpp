@@ -18,6 +18,7 @@ void add_validate_command(CLI::App& app, Action& action);
 void add_records_command(CLI::App& app, Action& action);
 void add_sbml_commands(CLI::App& app, Action& action);
 void add_trial_command(CLI::App& app, Action& action);
+void add_fit_command(CLI::App& app, Action& action);
 
 /// Colour only on a terminal and never with NO_COLOR (https://no-color.org).
 bool use_colour();

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   engraft::cli::Action action;
   engraft::cli::add_run_command(app, action);
   engraft::cli::add_trial_command(app, action);
+  engraft::cli::add_fit_command(app, action);
   engraft::cli::add_models_commands(app, action);
   engraft::cli::add_validate_command(app, action);
   engraft::cli::add_records_command(app, action);
