@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "distribution_name.hpp"
 #include "engraft/formats/atomic_file.hpp"
 #include "engraft/formats/run_output.hpp"
 
@@ -15,15 +16,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 Json optional_number(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
-const char* distribution_name(DistributionKind kind) {
-  switch (kind) {
-    case DistributionKind::normal: return "normal";
-    case DistributionKind::lognormal: return "lognormal";
-    case DistributionKind::uniform: return "uniform";
-  }
-  return "";
-}
 
 Json summary_json(const Summary& s) {
   return {{"mean", s.mean}, {"sd", s.sd}, {"lower", s.lower}, {"median", s.median}, {"upper", s.upper}};
@@ -72,7 +64,7 @@ Json fit_json(const LoadedFit& fit, const FitResult& r) {
                   {"covariance", r.laplace.covariance}};
   Json parameters = Json::array();
   for (const ParameterEstimate& e : r.parameters)
-    parameters.push_back({{"name", e.parameter->parameter}, {"unit", e.unit}, {"distribution", distribution_name(e.parameter->kind)},
+    parameters.push_back({{"name", e.parameter->parameter}, {"unit", e.unit}, {"distribution", detail::distribution_name(e.parameter->kind)},
                           {"typical", e.typical}, {"map", e.map}, {"posterior", summary_json(e.posterior)},
                           {"prior", summary_json(e.prior)}, {"prior_source", e.parameter->source}});
   j["parameters"] = parameters;
