@@ -20,6 +20,7 @@ void add_validate_command(CLI::App& app, Action& action);
 void add_records_command(CLI::App& app, Action& action);
 void add_sbml_commands(CLI::App& app, Action& action);
 void add_trial_command(CLI::App& app, Action& action);
+void add_fit_command(CLI::App& app, Action& action);
 void add_evidence_commands(CLI::App& app, Action& action);
 void add_sensitivity_command(CLI::App& app, Action& action);
 

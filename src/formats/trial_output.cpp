@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "csv_line.hpp"
+#include "distribution_name.hpp"
 #include "engraft/formats/atomic_file.hpp"
 #include "engraft/formats/run_output.hpp"
 #include "engraft/core/terminal_table.hpp"
@@ -218,15 +219,6 @@ using Json = nlohmann::ordered_json;
 
 Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
 
-const char* distribution_name(DistributionKind kind) {
-  switch (kind) {
-    case DistributionKind::normal: return "normal";
-    case DistributionKind::lognormal: return "lognormal";
-    case DistributionKind::uniform: return "uniform";
-  }
-  return "";
-}
-
 Json arms_json(const LoadedTrial& trial, const TrialOutcome& outcome) {
   Json arms = Json::array();
   for (std::size_t a = 0; a < trial.spec.arms.size(); ++a) {
@@ -245,7 +237,7 @@ Json arms_json(const LoadedTrial& trial, const TrialOutcome& outcome) {
 Json population_json(const PopulationSpec& population) {
   Json parameters = Json::array();
   for (const ParameterVariability& v : population.parameters)
-    parameters.push_back({{"parameter", v.parameter}, {"distribution", distribution_name(v.kind)}, {"sd_or_omega", v.sd},
+    parameters.push_back({{"parameter", v.parameter}, {"distribution", detail::distribution_name(v.kind)}, {"sd_or_omega", v.sd},
                           {"lower", number_or_null(v.bounds.lower)}, {"upper", number_or_null(v.bounds.upper)},
                           {"source", v.source}});
   return {{"parameters", parameters}, {"table", population.table ? population.table->file.string() : ""}};

@@ -13,6 +13,8 @@
 #           `engraft trial --resume`, ends byte-identical to an uninterrupted run
 #   trial_mpi `MPIEXEC -np 2 engraft trial tests/data/trial/sampled.toml` (MPIEXEC from the 4th
 #           argument) writes the same subjects.csv, summary.json and trajectories as one process
+#   fit     `engraft fit fits/example_patient.toml` with --threads 1 and 2 exits 0 and writes byte-identical
+#           fit.json and forecast.csv; the MAP converged and the neutrophil forecast median is in H8's 9-13 d
 #   example_trial `engraft trial trials/cd34_dose.toml` exits 0; the 5e6/kg arm's median neutrophil
 #           engraftment day is in H8's 9-13 d and > 99 % of patients engraft by day 14 (H8)
 #   sensitivity `engraft sensitivity tests/data/sensitivity/small.toml` with --threads 1 and --threads 2
@@ -205,6 +207,30 @@ print("largest ST:", {e: top(e) for e in ("neutrophil_engraftment_day", "anc_0_5
 sys.exit(0 if top("neutrophil_engraftment_day") == "f_gmp" and top("anc_0_5_crossing_day") == "f_gmp"
          and top("platelet_engraftment_day") == "dose.graft" and st[("platelet_engraftment_day", "f_gmp")] == 0 else 1)
 ' "$work/out" || fail "the challenges study no longer finds what the docs report"
+    ;;
+  fit)
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    for n in 1 2; do
+      "$engraft" fit "$source_dir/fits/example_patient.toml" --out "$work/f$n" --threads $n \
+        >"$work/stdout" 2>"$work/stderr"; rc=$?
+      cat "$work/stdout" "$work/stderr"
+      [ $rc -eq 0 ] || fail "engraft fit --threads $n exited $rc"
+    done
+    for f in fit.json forecast.csv; do
+      [ -s "$work/f1/$f" ] || fail "no $f in the output folder"
+      cmp "$work/f1/$f" "$work/f2/$f" || fail "$f differs between 1 and 2 threads"
+    done
+    grep -q 'neutrophil engraftment' "$work/stdout" || fail "no forecast in the report"
+    /usr/bin/python3 -c '
+import json, sys
+fit = json.load(open(sys.argv[1] + "/fit.json"))
+f = next(f for f in fit["forecast"] if f["endpoint"] == "neutrophil_engraftment_day")
+print("MAP converged:", fit["map"]["converged"], "; neutrophil engraftment forecast:", f["lower"], f["median"], f["upper"])
+sys.exit(0 if fit["map"]["converged"] and f["reached"] == 1.0 and 9 <= f["median"] <= 13
+         and f["lower"] <= f["median"] <= f["upper"] else 1)
+' "$work/f1" || fail "the example fit did not converge or its neutrophil forecast is outside 9-13 d (H8)"
+    leftovers=$(find "$work/f1" "$work/f2" -name '*.tmp.*')
+    [ -z "$leftovers" ] || fail "temporary files left in the output folder: $leftovers"
     ;;
   *) fail "unknown check" ;;
 esac

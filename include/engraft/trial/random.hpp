@@ -35,6 +35,14 @@ class RandomStream {
 };
 
 /// Stream identifiers, so that different uses of one seed never share draws.
-enum class RandomPurpose : std::uint64_t { patient = 1, bootstrap = 2, dose = 3, sensitivity_bootstrap = 4 };
+enum class RandomPurpose : std::uint64_t {
+  patient = 1,
+  bootstrap = 2,
+  fit_start = 3,              // starting points of a personalised fit after the first (the prior's mode)
+  forecast = 4,               // posterior and prior draws of a forecast
+  observation_noise = 5,      // residual error of simulated observations (fit validation)
+  dose = 6,                   // a patient's dose factors ([population.doses.ROUTE])
+  sensitivity_bootstrap = 7,  // bootstrap of Sobol indices
+};
 
 }  // namespace engraft
