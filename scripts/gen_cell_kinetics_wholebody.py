@@ -61,6 +61,8 @@ P("k_death", 0.027, "1/h", "death rate of arrested cells outside the lung (and i
 P("k_blood", 0, "1/h", "loss of cells while circulating (IBMIR, complement)", f"not quantified ({CF} §3: Moll et al. [unverified])", "unknown")
 P("H_injury", 1.7, "1", "injury homing multiplier on the lesion's cell-capture clearance (Q*E) for arterial cells",
   f"Abbott 2004 (1.8x), Assis 2010 (1.4x), Detante 2009 (1.8x) ({CF} §3, C19)", "1.4-2.0 measured for IV cells; >= 5 would be outside the evidence (C19)")
+P("H_liver", 1, "1", "injury homing multiplier on the liver's arterial cell-capture clearance (liver injury; 1 = healthy)",
+  f"model convention, same form as H_injury; liver-injury scenarios (C23) set 1.7, the H_injury value from Abbott 2004, Assis 2010, Detante 2009 ({CF} §3, C19)", "1.4-2.0 for IV cells (C19); the rest of the body gives up the extra flow, so H_liver <= 2.2 with the default flows")
 P("f_ic", 1, "1", "fraction of an intracoronary dose that enters the coronary circulation (selective catheter = 1)",
   "human selective intracoronary infusion; rat aortic-root injection with cross-clamp scenarios set 0.17, calibrated to Bonios 2011 IC 15.4 %", "route technique")
 P("f_im_retain", 0.15, "1", "fraction of an intramyocardial injection retained at the site; the rest escapes via coronary veins",
@@ -71,8 +73,8 @@ P("f_local_retain", 1, "1", "fraction of a local (e.g. intra-articular, intramus
 P("f_unbound", 0, "1", "fraction of injected label not bound to cells at injection (free label)",
   f"18F-FDG: > 99 % cell-bound (Hofmann 2005, {CF} §2.2); 99mTc-HMPAO scenarios use 0.25, calibrated to Assis 2010 (C11; bladder activity seen)", "label-specific")
 P("k_leak", 0, "1/h", "label leakage from living cells", f"111In leakage exists but was not quantified here (Blackwood 2011, {CF} §4)", "unknown")
-P("t_half_label", 67.3, "h", "physical half-life of the label (111In 67.3 h; 99mTc 6.01 h; 18F 1.83 h; 89Zr 78.4 h; 51Cr 665 h)",
-  "nuclear data (NNDC/ENSDF half-lives)", "exact for the isotope")
+P("t_half_label", 67.3, "h", "physical half-life of the label (111In 67.3 h; 99mTc 6.01 h; 18F 1.83 h; 89Zr 78.41 h; 51Cr 665 h)",
+  "nuclear data: NNDC NuDat (ENSDF) half-lives, entered from the standard table, not re-read in this session (check before citing)", "exact for the isotope")
 P("k_debris", 0.5, "1/h", "rate at which label of dead cells (and free label) is taken up from blood by phagocytes or excreted",
   f"assumption; order of hours from Eggenhofer 2012 (label in liver by 24 h) and de Witte 2018 (monocytes carry MSC material out of the lung) ({CF} §1.5, §3)", "not measured")
 P("f_liv", 0.152, "1", "fraction of released label taken up by the liver",
@@ -93,16 +95,18 @@ states += [("cum_arrest_lesion", "cumulative cells arrested in the lesion (no lo
            ("D_blood", "label of dead cells and free label in transit (cell equivalents)"),
            ("D_liver", "label retained by liver phagocytes"), ("D_spleen", "label retained by splenic phagocytes"),
            ("D_marrow", "label retained by marrow phagocytes"), ("D_out", "label excreted (cumulative)"),
-           ("dose_total", "cells given so far (all routes)")]
+           ("dose_total", "cells given so far (all routes)"),
+           ("AUC_liver", "AUC of living cells in the liver from 0 to t"), ("AUC_lung", "AUC of living cells in the lung from 0 to t")]
 
 A = {}
 A["hd"] = ("24", "h/d", "hours per day: rates are per hour, t is in days")
 A["CO"] = ("CO_coef*BW^0.75", "L/h", "cardiac output")
 A["BV"] = ("BV_per_kg*BW", "L", "blood volume")
 A["Q_lesion"] = ("H_injury*q_lesion*CO", "L/h", "effective capture flow of the lesion (x H_injury)")
-A["Q_rest"] = ("(q_rest - (H_injury - 1)*q_lesion)*CO", "L/h", "rest of the body (gives up the lesion's extra flow)")
+A["Q_rest"] = ("(q_rest - (H_injury - 1)*q_lesion - (H_liver - 1)*q_liver)*CO", "L/h", "rest of the body (gives up the lesion's and the injured liver's extra flow)")
+A["Q_liver"] = ("H_liver*q_liver*CO", "L/h", "liver arterial blood flow (effective capture flow, x H_liver)")
 for o in org:
-    if o not in ("lesion", "rest"):
+    if o not in ("lesion", "rest", "liver"):
         A[f"Q_{o}"] = (f"q_{o}*CO", "L/h", f"{o} arterial blood flow")
     A[f"Vv_{o}"] = (f"b_{o}*BV", "L", f"{o} vascular volume")
 A["Q_liver_tot"] = ("Q_liver + Q_gut + Q_spleen", "L/h", "hepatic artery + portal flow")
@@ -157,6 +161,8 @@ odes["D_spleen"] = "hd*(f_spl*k_debris*D_blood - k_label_out*D_spleen)"
 odes["D_marrow"] = "hd*(f_bm*k_debris*D_blood - k_label_out*D_marrow)"
 odes["D_out"] = "hd*((1 - f_liv - f_spl - f_bm)*k_debris*D_blood + k_label_out*(D_liver + D_spleen + D_marrow))"
 odes["dose_total"] = "0"
+odes["AUC_liver"] = "liver_cells"
+odes["AUC_lung"] = "lung_cells"
 
 obs = []  # name, value, unit, description
 for o, expr in [("lung", "lung_cells"), ("blood", "A_art + A_ven")] + [(o, f"{o}_cells") for o in org] + \
@@ -174,6 +180,8 @@ obs.append(("label_balance", "100*(label_body + D_out)/dose_ref", "%", "label in
 obs.append(("label_share_liver", f"({lab['liver']})/max(label_body, 1e-300)", "1", "liver's share of the label remaining in the body"))
 obs.append(("ln_cells_lesion", "ln(max(100*lesion_cells/dose_ref, 1e-300))", "1", "ln of living cells in the lesion (% of dose); differences between runs are ln ratios"))
 obs.append(("ln_cells_heart_total", "ln(max(100*(heart_cells + lesion_cells)/dose_ref, 1e-300))", "1", "ln of living cells in the heart incl. lesion"))
+obs.append(("ln_AUC_cells_liver", "ln(max(100*AUC_liver/dose_ref, 1e-300))", "1", "ln of the AUC of living cells in the liver from 0 to t (% of dose x d); differences between runs are ln AUC ratios"))
+obs.append(("ln_AUC_cells_lung", "ln(max(100*AUC_lung/dose_ref, 1e-300))", "1", "ln of the AUC of living cells in the lung from 0 to t (% of dose x d)"))
 obs.append(("lesion_survival", "X_lesion/max(cum_arrest_lesion, 1e-300)", "1", "living arrested cells in the lesion / all cells ever arrested there"))
 obs.append(("lung_passage", "1 - E_lung", "1", "first-pass lung passage of the cell type (1 - E_lung)"))
 obs.append(("ln_lung_passage", "ln(1 - min(E_lung, Emax))", "1", "ln of the first-pass lung passage"))
@@ -205,7 +213,9 @@ a target lesion, rest), a vascular space and an arrested/extravascular pool of l
 (first-pass extraction E) is size-driven: E_lung in the lung, E_cap in capillary beds, E_res in liver, spleen and
 marrow sinusoids; arrested cells die (two-stage death in the lung, k_death elsewhere) or are released (k_rel).
 Gut and spleen drain into the liver (portal). Flows scale with body weight (CO = CO_coef*BW^0.75), volumes with
-BW. Injury homing multiplies the lesion's capture clearance by H_injury (default 1.7, inside the measured 1.4-2x).
+BW. Injury homing multiplies the lesion's capture clearance by H_injury (default 1.7, inside the measured 1.4-2x);
+H_liver does the same for the liver's arterial capture (liver injury, default 1 = healthy). AUC_liver and
+AUC_lung integrate the living cells in liver and lung (exposure, C23).
 Living cells and label are separate: each living cell carries label q_lab (less free label, leak); label of dead
 cells goes to blood (D_blood) and from there to liver, spleen and marrow phagocytes or is excreted; activity_*
 observables add the physical decay of the isotope. Defaults: culture-expanded MSC in a 70 kg human, 111In label.
@@ -215,12 +225,13 @@ bone-marrow cells leave 1-3 % of the dose in the heart at 1-2 h (less later); in
 die there within days. Adult cells (MSC, marrow cells, CD34+) do not become heart muscle, here or in the evidence:
 the model tracks location and survival only. Generated by scripts/gen_cell_kinetics_wholebody.py."""
 solver = "stiff"
-reproduces = ["C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C19", "C21", "C22"]
+reproduces = ["C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C19", "C20", "C21", "C22", "C23"]
 ''')
 for n, v, u, d, s, unc in params:
     out.append(f"\n[parameters.{n}]\nvalue = {v!r}\nunit = {q(u)}\ndescription = {q(d)}\nsource = {q(s)}\nuncertainty = {q(unc)}\n")
 for n, d in states:
-    out.append(f"\n[states.{n}]\nunit = {q('1' if n.startswith('D_') else 'cells')}\ninitial = \"0\"\ndescription = {q(d)}\n")
+    unit = "1" if n.startswith("D_") else "cells*d" if n.startswith("AUC_") else "cells"
+    out.append(f"\n[states.{n}]\nunit = {q(unit)}\ninitial = \"0\"\ndescription = {q(d)}\n")
 out.append("\n[assignments]\n")
 for n, (v, u, d) in A.items():
     out.append(f"{n} = {{ value = {q(v)}, unit = {q(u)}" + (f", description = {q(d)}" if d else "") + " }\n")

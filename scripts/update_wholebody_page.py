@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Refreshes the validation table of models/cell_kinetics_wholebody.md from `build/engraft validate`."""
-import re, subprocess
-out = subprocess.run(["build/engraft", "validate"], capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}).stdout
+"""Refreshes the validation table of models/cell_kinetics_wholebody.md from `build/engraft validate`.
+ENGRAFT (default build/engraft) names another binary; ENGRAFT_MODELS_DIR, if set, is passed on (validate reads the
+cases beside that models folder)."""
+import os, re, subprocess
+env = {"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}
+if "ENGRAFT_MODELS_DIR" in os.environ:
+    env["ENGRAFT_MODELS_DIR"] = os.environ["ENGRAFT_MODELS_DIR"]
+out = subprocess.run([os.environ.get("ENGRAFT", "build/engraft"), "validate"], capture_output=True, text=True, env=env).stdout
 rows = []
 for l in out.splitlines():
     if re.match(r"^C(1[0-9]|2[0-9])\s", l):
