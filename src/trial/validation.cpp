@@ -1,8 +1,11 @@
 #include "engraft/trial/validation.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
+
+#include "engraft/trial/statistics.hpp"
 
 namespace engraft {
 
@@ -44,6 +47,66 @@ std::optional<double> endpoint_value(const TransplantEndpoints& e, const std::st
   return it->second;
 }
 
+/// Per-subject endpoint values of a trial, by arm and endpoint (NaN: the subject failed).
+class CollectingSink : public ResultSink {
+ public:
+  explicit CollectingSink(const TrialSpec& spec)
+      : values_(spec.arms.size(), std::vector<std::vector<std::optional<double>>>(spec.endpoints.size())) {}
+  void write(const SubjectResult& r) override {
+    for (std::size_t k = 0; k < r.endpoints.size(); ++k)
+      values_[r.arm][k].push_back(r.ok ? r.endpoints[k] : std::optional<double>(std::nan("")));
+  }
+  const std::vector<std::optional<double>>& values(std::size_t arm, std::size_t endpoint) const {
+    return values_[arm][endpoint];
+  }
+
+ private:
+  std::vector<std::vector<std::vector<std::optional<double>>>> values_;
+};
+
+std::optional<double> trial_statistic(std::span<const std::optional<double>> values, TrialStatistic statistic) {
+  if (statistic == TrialStatistic::proportion) return arm_statistic(values, ArmStatistic::proportion);
+  std::vector<double> present;
+  for (const auto& v : values)
+    if (v && !std::isnan(*v)) present.push_back(*v);
+  const auto d = describe_values(present);
+  if (!d) return std::nullopt;
+  switch (statistic) {
+    case TrialStatistic::median: return d->median;
+    case TrialStatistic::q05: return d->q05;
+    case TrialStatistic::q25: return d->q25;
+    case TrialStatistic::q75: return d->q75;
+    case TrialStatistic::q95: return d->q95;
+    case TrialStatistic::mean: return d->mean;
+    case TrialStatistic::log10_span_90:
+      if (!(d->q05 > 0.0)) return std::nullopt;
+      return std::log10(d->q95 / d->q05);
+    case TrialStatistic::proportion: break;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> trial_value(const ValidationCheck& check, const ValidationTrial& trial, const CollectingSink& sink) {
+  const TrialSpec& spec = trial.spec;
+  std::size_t arm = 0;
+  if (!check.arm.empty()) {
+    const auto it = std::find_if(spec.arms.begin(), spec.arms.end(), [&](const Arm& a) { return a.name == check.arm; });
+    if (it == spec.arms.end()) throw InputError(check.where, "the name of an arm of trial '" + check.trial + "'", "'" + check.arm + "'");
+    arm = static_cast<std::size_t>(it - spec.arms.begin());
+  }
+  const auto e = std::find_if(spec.endpoints.begin(), spec.endpoints.end(),
+                              [&](const EndpointColumn* c) { return c->name == check.endpoint; });
+  if (e == spec.endpoints.end())
+    throw InputError(check.where, "an endpoint of trial '" + check.trial + "'", "'" + check.endpoint + "'");
+  const auto& values = sink.values(arm, static_cast<std::size_t>(e - spec.endpoints.begin()));
+  if (!check.at_most && !check.at_least) return trial_statistic(values, check.statistic);
+  std::vector<std::optional<double>> yes_no;   // as a trial's [[proportion]]: failed subjects stay out
+  for (const auto& v : values)
+    yes_no.push_back(v && std::isnan(*v) ? v
+                     : v && (check.at_most ? *v <= *check.at_most : *v >= *check.at_least) ? 1.0 : 0.0);
+  return trial_statistic(yes_no, TrialStatistic::proportion);
+}
+
 }  // namespace
 
 std::optional<double> evaluate_metric(const ValidationCheck& check, const CompiledModel& model, const RunResult& result) {
@@ -75,6 +138,11 @@ std::vector<CheckOutcome> run_validation_case(const ValidationCase& c,
                                               const std::map<std::string, std::shared_ptr<const CompiledModel>>& models) {
   std::map<std::string, RunResult> results;
   for (const auto& [name, scenario] : c.runs) results.emplace(name, run(models.at(name), scenario));
+  std::map<std::string, CollectingSink> trial_results;
+  for (const auto& [name, trial] : c.trials) {
+    CollectingSink& sink = trial_results.emplace(name, CollectingSink(trial.spec)).first->second;
+    run_trial(trial.model, trial.spec, *trial.population, ExecutorOptions{}, sink);
+  }
   std::vector<CheckOutcome> outcomes;
   for (const ValidationCheck& check : c.checks) {
     CheckOutcome o;
@@ -88,7 +156,8 @@ std::vector<CheckOutcome> run_validation_case(const ValidationCase& c,
       }
       return evaluate_metric(check, *models.at(run_name), r);
     };
-    std::optional<double> value = value_of(check.run);
+    std::optional<double> value =
+        check.trial.empty() ? value_of(check.run) : trial_value(check, c.trials.at(check.trial), trial_results.at(check.trial));
     if (value && !check.minus.empty()) {
       const auto other = value_of(check.minus);
       value = other ? std::optional<double>(*value - *other) : std::nullopt;

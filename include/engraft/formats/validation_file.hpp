@@ -1,4 +1,4 @@
-// Validation case files (validation/*.toml, format in validation/README.md).
+// Validation case files (validation/*.toml, format in docs/validation-format.md).
 #pragma once
 
 #include <filesystem>
