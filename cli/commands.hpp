@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engraft/formats/evidence_file.hpp"
+
 namespace engraft::cli {
 
 using Action = std::function<int()>;
@@ -20,6 +22,12 @@ void add_sbml_commands(CLI::App& app, Action& action);
 void add_trial_command(CLI::App& app, Action& action);
 void add_evidence_commands(CLI::App& app, Action& action);
 void add_sensitivity_command(CLI::App& app, Action& action);
+
+/// `--report FILE.html` and `--lang en|zh`, shared by the commands that write a report.
+void add_report_options(CLI::App& command, std::string& report, std::string& lang);
+/// Writes a report atomically (no partial file on failure).
+void write_report(const std::string& file, const std::string& html);
+Language report_language(const std::string& lang);
 
 /// Colour only on a terminal and never with NO_COLOR (https://no-color.org).
 bool use_colour();

@@ -27,8 +27,6 @@ struct ExplainOptions {
   bool no_run = false;
 };
 
-Language language(const std::string& lang) { return lang == "zh" ? Language::zh : Language::en; }
-
 const std::string& say(Language l, const std::string& en, const std::string& zh) { return l == Language::zh ? zh : en; }
 
 std::string verdict_label(const std::string& verdict, Language l) {
@@ -70,7 +68,7 @@ nlohmann::json study_json(const Study& s) {
 
 int evidence(const EvidenceOptions& o) {
   const EvidenceBase base = read_evidence_file(builtin_evidence_dir() / "studies.toml");
-  const Language l = language(o.lang);
+  const Language l = report_language(o.lang);
   if (!o.indication.empty() && !base.indication(o.indication)) {
     std::vector<std::string> keys;
     for (const Indication& i : base.indications) keys.push_back(i.key);
@@ -158,7 +156,7 @@ int explain(const ExplainOptions& o) {
   const std::filesystem::path dir = builtin_evidence_dir();
   const EvidenceBase base = read_evidence_file(dir / "studies.toml");
   const std::vector<Topic> topics = read_explain_file(dir / "explain.toml", base, dir.parent_path());
-  const Language l = language(o.lang);
+  const Language l = report_language(o.lang);
   if (!o.topic.empty() && std::none_of(topics.begin(), topics.end(), [&](const Topic& t) { return t.key == o.topic; })) {
     std::vector<std::string> keys;
     for (const Topic& t : topics) keys.push_back(t.key);

@@ -7,7 +7,7 @@
 #include "engraft/formats/model_file.hpp"
 #include "engraft/formats/sbml_export.hpp"
 #include "engraft/model/compiled_model.hpp"
-#include "engraft/report/terminal_table.hpp"
+#include "engraft/core/terminal_table.hpp"
 
 namespace engraft::cli {
 

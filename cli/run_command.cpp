@@ -6,7 +6,8 @@
 #include "engraft/formats/model_file.hpp"
 #include "engraft/formats/run_output.hpp"
 #include "engraft/formats/scenario_file.hpp"
-#include "engraft/report/terminal_table.hpp"
+#include "engraft/core/terminal_table.hpp"
+#include "engraft/report/reports.hpp"
 #include "engraft/trial/run.hpp"
 
 namespace engraft::cli {
@@ -16,6 +17,7 @@ namespace {
 struct RunOptions {
   std::string scenario;
   std::string out;
+  std::string report, lang = "en";
   bool quiet = false;
 };
 
@@ -53,6 +55,8 @@ int run_command(const RunOptions& o) {
   const Scenario scenario = read_scenario(file, *model);
   const RunResult result = run(model, scenario);
   if (!o.out.empty()) write_run_outputs(o.out, *model, scenario, result);
+  if (!o.report.empty())
+    write_report(o.report, run_report_html(*model, scenario, result, load_report_evidence(), report_language(o.lang)));
   if (!result.solve.ok()) {
     std::cerr << fmt::format("engraft: solve failed at t = {:.6g} d: {}: {}\n", result.solve.t_failed,
                              to_string(result.solve.status), result.solve.message);
@@ -70,6 +74,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("scenario", options->scenario, "Scenario file (TOML); default: the built-in typical autologous transplant");
   cmd->add_option("--out", options->out, "Write timecourse.csv and summary.json into this folder");
   cmd->add_flag("--quiet", options->quiet, "Print nothing on success");
+  add_report_options(*cmd, options->report, options->lang);
   cmd->callback([options, &action] { action = [options] { return run_command(*options); }; });
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "engraft/report/reports.hpp"
 #include "mpi_session.hpp"
 #include "engraft/formats/trial_file.hpp"
 #include "engraft/formats/trial_output.hpp"
@@ -18,6 +19,7 @@ namespace {
 struct TrialOptions {
   std::string file;
   std::string out;
+  std::string report, lang = "en";
   unsigned threads = 0;
   bool resume = false;
   bool quiet = false;
@@ -63,6 +65,8 @@ int run_trial_on_this_process(const TrialOptions& o, const MpiSession& mpi) {
   if (mpi.rank() != 0) return 0;
   merge_subject_file_parts(o.out, trial, mpi.ranks());
   const TrialOutcome outcome = finish_trial_outputs(o.out, trial);
+  if (!o.report.empty())
+    write_report(o.report, trial_report_html(trial, outcome, load_report_evidence(), report_language(o.lang)));
   if (!o.quiet) std::cout << render_trial_summary(trial, outcome);
   return 0;
 }
@@ -88,6 +92,7 @@ void add_trial_command(CLI::App& app, Action& action) {
   cmd->add_option("--threads", options->threads, "Threads (default: all cores)")->check(CLI::Range(1u, 4096u));
   cmd->add_flag("--resume", options->resume, "Continue an interrupted run in the same --out folder");
   cmd->add_flag("--quiet", options->quiet, "No progress bar and no summary on stdout");
+  add_report_options(*cmd, options->report, options->lang);
   cmd->callback([options, &action] { action = [options] { return trial_command(*options); }; });
 }
 

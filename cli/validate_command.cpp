@@ -4,7 +4,7 @@
 
 #include "commands.hpp"
 #include "engraft/formats/validation_file.hpp"
-#include "engraft/report/terminal_table.hpp"
+#include "engraft/core/terminal_table.hpp"
 
 namespace engraft::cli {
 

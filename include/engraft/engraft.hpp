@@ -2,8 +2,10 @@
 #pragma once
 
 #include "engraft/core/error.hpp"
+#include "engraft/core/terminal_table.hpp"
 #include "engraft/core/units.hpp"
 #include "engraft/formats/atomic_file.hpp"
+#include "engraft/formats/evidence_file.hpp"
 #include "engraft/formats/model_file.hpp"
 #include "engraft/formats/run_output.hpp"
 #include "engraft/formats/scenario_file.hpp"
@@ -15,7 +17,9 @@
 #include "engraft/model/compiled_model.hpp"
 #include "engraft/model/expression.hpp"
 #include "engraft/model/model.hpp"
-#include "engraft/report/terminal_table.hpp"
+#include "engraft/report/html_report.hpp"
+#include "engraft/report/reports.hpp"
+#include "engraft/report/svg_plot.hpp"
 #include "engraft/solve/event_schedule.hpp"
 #include "engraft/solve/regimen.hpp"
 #include "engraft/solve/solver.hpp"

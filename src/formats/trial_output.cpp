@@ -17,7 +17,7 @@
 #include "csv_line.hpp"
 #include "engraft/formats/atomic_file.hpp"
 #include "engraft/formats/run_output.hpp"
-#include "engraft/report/terminal_table.hpp"
+#include "engraft/core/terminal_table.hpp"
 
 namespace engraft {
 

@@ -1,4 +1,4 @@
-// Aligned plain-text tables for the terminal (colour is the command line's business).
+// Aligned plain-text tables for the terminal and summary.txt (colour is the command line's business).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-#include "engraft/report/terminal_table.hpp"
+#include "engraft/core/terminal_table.hpp"
 
 #include <algorithm>
 #include <cctype>
