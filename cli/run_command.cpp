@@ -21,11 +21,8 @@ struct RunOptions {
   bool quiet = false;
 };
 
-void print_summary(const CompiledModel& model, const Scenario& s, const RunResult& r) {
+void print_transplant_endpoints(const Scenario& s, const RunResult& r) {
   const TransplantEndpoints& e = r.endpoints;
-  std::cout << fmt::format("engraft {} · scenario: {} · model: {} {}\n", engraft_version(), s.name, model.name(),
-                           model.description().version);
-  std::cout << fmt::format("solver: {} ({} steps)\n\n", r.solve.stats.method, r.solve.stats.steps);
   TerminalTable table({"endpoint", "value", "unit", "definition"});
   const auto day = [](const std::optional<double>& v) { return v ? fmt::format("{:.0f}", *v) : "not reached"; };
   table.add_row({"neutrophil engraftment", day(e.neutrophil_engraftment_day), "day",
@@ -47,6 +44,34 @@ void print_summary(const CompiledModel& model, const Scenario& s, const RunResul
   std::cout << "\nEvidence: autologous PBSCT with G-CSF and ≥ 2-5×10^6 CD34+/kg engrafts neutrophils at a median of\n"
                "9-13 days and platelets at 10-14 days (hematopoiesis.md §3.2, case H8). This is a model of a typical\n"
                "patient, not a forecast for a person.\n";
+}
+
+/// Models without the transplant endpoint bindings: every observable at the end of the run, with its
+/// peak; `engraft explain` and `engraft evidence` give the evidence for them.
+void print_observables(const CompiledModel& model, const RunResult& r) {
+  const Trajectory& tr = r.solve.trajectory;
+  const std::size_t n = model.n_observables();
+  if (tr.times.empty()) return;
+  TerminalTable table({"observable", fmt::format("day {:g}", tr.times.back()), "peak", "peak day", "unit"});
+  for (std::size_t k = 0; k < n; ++k) {
+    std::size_t peak = 0;
+    for (std::size_t i = 1; i < tr.times.size(); ++i)
+      if (tr.observable(i, k, n) > tr.observable(peak, k, n)) peak = i;
+    table.add_row({model.description().observables[k].name, fmt::format("{:.4g}", tr.observable(tr.times.size() - 1, k, n)),
+                   fmt::format("{:.4g}", tr.observable(peak, k, n)), fmt::format("{:g}", tr.times[peak]),
+                   model.description().observables[k].unit});
+  }
+  std::cout << table.render();
+  std::cout << "\nA model of mechanisms, not a forecast for a person. The published evidence: engraft explain, engraft evidence.\n";
+}
+
+void print_summary(const CompiledModel& model, const Scenario& s, const RunResult& r) {
+  std::cout << fmt::format("engraft {} · scenario: {} · model: {} {}\n", engraft_version(), s.name, model.name(),
+                           model.description().version);
+  std::cout << fmt::format("solver: {} ({} steps)\n\n", r.solve.stats.method, r.solve.stats.steps);
+  const EndpointBinding& binding = model.description().endpoints;
+  if (!binding.neutrophils.empty() || !binding.platelets.empty()) print_transplant_endpoints(s, r);
+  else print_observables(model, r);
 }
 
 int run_command(const RunOptions& o) {
