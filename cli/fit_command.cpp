@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "engraft/report/reports.hpp"
 #include "engraft/formats/fit_file.hpp"
 #include "engraft/formats/fit_output.hpp"
 
@@ -11,6 +12,7 @@ namespace {
 struct FitCommandOptions {
   std::string file;
   std::string out;
+  std::string report, lang = "en";
   unsigned threads = 0;
   bool quiet = false;
 };
@@ -20,6 +22,7 @@ int fit_command(const FitCommandOptions& o) {
   fit.options.threads = o.threads;
   const FitResult result = fit_patient(fit.problem, fit.options);
   write_fit_outputs(o.out, fit, result);
+  if (!o.report.empty()) write_report(o.report, fit_report_html(fit, result, load_report_evidence(), report_language(o.lang)));
   if (!o.quiet) std::cout << render_fit_report(fit, result);
   return 0;
 }
@@ -34,6 +37,7 @@ void add_fit_command(CLI::App& app, Action& action) {
   cmd->add_option("--threads", options->threads, "Threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(1u, 4096u));
   cmd->add_flag("--quiet", options->quiet, "No report on stdout");
+  add_report_options(*cmd, options->report, options->lang);
   cmd->callback([options, &action] { action = [options] { return fit_command(*options); }; });
 }
 

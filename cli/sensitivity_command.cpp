@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "engraft/report/reports.hpp"
 #include "engraft/formats/sensitivity_file.hpp"
 #include "engraft/formats/sensitivity_output.hpp"
 #include "engraft/trial/sensitivity.hpp"
@@ -12,6 +13,7 @@ namespace {
 struct SensitivityOptions {
   std::string file;
   std::string out;
+  std::string report, lang = "en";
   unsigned threads = 0;
   bool quiet = false;
 };
@@ -21,6 +23,8 @@ int sensitivity_command(const SensitivityOptions& o) {
   loaded.spec.sobol.threads = o.threads;
   const std::vector<SobolOutput> outputs = run_sensitivity(loaded.model, loaded.spec);
   write_sensitivity_outputs(o.out, loaded, outputs);
+  if (!o.report.empty())
+    write_report(o.report, sensitivity_report_html(loaded, outputs, load_report_evidence(), report_language(o.lang)));
   if (!o.quiet) std::cout << render_sensitivity_table(loaded, outputs);
   return 0;
 }
@@ -35,6 +39,7 @@ void add_sensitivity_command(CLI::App& app, Action& action) {
   cmd->add_option("--threads", options->threads, "Threads (default: all cores); results do not depend on it")
       ->check(CLI::Range(1u, 4096u));
   cmd->add_flag("--quiet", options->quiet, "No table on stdout");
+  add_report_options(*cmd, options->report, options->lang);
   cmd->callback([options, &action] { action = [options] { return sensitivity_command(*options); }; });
 }
 

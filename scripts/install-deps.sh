@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(cmake g++ make pkg-config libsundials-dev libfmt-dev libtoml11-dev
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libsbml5-dev libglpk-dev
-  libopenmpi-dev openmpi-bin libnlopt-dev libnlopt-cxx-dev libeigen3-dev)
+  libopenmpi-dev openmpi-bin libnlopt-dev libnlopt-cxx-dev libeigen3-dev chromium)
 
 for arg in "$@"; do
   case "$arg" in

@@ -202,4 +202,80 @@ std::string trial_report_html(const LoadedTrial& trial, const TrialOutcome& outc
   return report.render();
 }
 
+std::string sensitivity_report_html(const LoadedSensitivity& study, const std::vector<SobolOutput>& outputs,
+                                    const ReportEvidence& evidence, Language l) {
+  const SensitivitySpec& spec = study.spec;
+  HtmlReport report(spec.name, l == Language::zh ? "zh" : "en");
+  report.paragraph(spec.description);
+  report.paragraph(fmt::format("{}: {} · N = {} · {} {}", say(l, "scenario", "场景"), spec.scenario.name, spec.sobol.base_samples,
+                               spec.factors.size(), say(l, "factors", "个因素")));
+  std::vector<std::vector<std::string>> ranges;
+  for (const SensitivityFactor& f : spec.factors)
+    ranges.push_back({f.label(), fmt::format("{:g} – {:g} {}", f.lower, f.upper, f.unit), f.source});
+  report.heading(say(l, "Factors and their ranges", "因素及其范围"));
+  report.table({say(l, "factor", "因素"), say(l, "range", "范围"), say(l, "source", "来源")}, ranges);
+  report.heading(say(l, "Sobol' indices (95 % bootstrap intervals)", "Sobol 指数（95% bootstrap 区间）"));
+  for (std::size_t e = 0; e < spec.endpoints.size() && e < outputs.size(); ++e) {
+    BarPlot plot{spec.endpoints[e]->label, say(l, "index (S1: first order, ST: total)", "指数（S1：一阶，ST：总效应）"), {}};
+    for (std::size_t k = 0; k < outputs[e].factors.size(); ++k) {
+      const FactorIndices& f = outputs[e].factors[k];
+      plot.rows.push_back({spec.factors[k].label() + " · S1", f.first_order.estimate, f.first_order.interval.lower,
+                           f.first_order.interval.upper});
+      plot.rows.push_back({spec.factors[k].label() + " · ST", f.total.estimate, f.total.interval.lower, f.total.interval.upper});
+    }
+    report.figure(render_svg(plot), fmt::format("{}: {}", say(l, "rows used", "使用的行数"), outputs[e].rows_used));
+  }
+  add_evidence(report, study.model->name(), evidence, l);
+  report.footer(footer_text(*study.model, spec.file));
+  return report.render();
+}
+
+std::string fit_report_html(const LoadedFit& fit, const FitResult& result, const ReportEvidence& evidence, Language l) {
+  const FitProblem& problem = fit.problem;
+  const CompiledModel& model = *problem.model();
+  HtmlReport report(fit.name, l == Language::zh ? "zh" : "en");
+  report.paragraph(fmt::format("{}: {} · {}: {} · MAP {}", say(l, "scenario", "场景"), problem.scenario().name,
+                               say(l, "prior", "先验"), fit.prior.spec.name,
+                               result.map.converged ? say(l, "converged", "已收敛") : say(l, "did not converge", "未收敛")));
+  report.heading(say(l, "The patient's counts", "患者的血细胞计数"));
+  std::map<std::size_t, LineSeries> by_observable;
+  std::vector<std::vector<std::string>> data;
+  for (const Observation& o : problem.observations()) {
+    const std::string& name = model.description().observables[o.observable].name;
+    LineSeries& s = by_observable[o.observable];
+    s.label = name;
+    s.dashed = true;
+    s.x.push_back(o.t_days);
+    s.y.push_back(o.value);
+    data.push_back({fmt::format("{:g}", o.t_days), name, (o.censored ? "< " : "") + fmt::format("{:g}", o.value),
+                    model.description().observables[o.observable].unit});
+  }
+  for (auto& [k, series] : by_observable) {
+    LinePlot plot{series.label, say(l, "day", "天"), axis(series.label, model.description().observables[k].unit), true, {}, {}, {}, {}};
+    plot.series.push_back(std::move(series));
+    report.figure(render_svg(plot), say(l, "observed values (log scale; a value below the limit is drawn at the limit)",
+                                        "观测值（对数坐标；低于检测限的值画在检测限处）"));
+  }
+  report.table({say(l, "day", "天"), say(l, "observable", "观测量"), say(l, "value", "数值"), say(l, "unit", "单位")}, data);
+  report.heading(say(l, "Forecast: posterior beside the prior", "预测：后验与先验对比"));
+  for (std::size_t e = 0; e < result.forecast.size(); ++e) {
+    const EndpointForecast& post = result.forecast[e];
+    IntervalPlot plot{post.endpoint->label, axis(post.endpoint->label, post.endpoint->unit), {}};
+    const auto row = [&](const EndpointForecast& f, const char* label) {
+      if (f.lower && f.median && f.upper) plot.rows.push_back({label, *f.median, *f.lower, *f.upper, *f.lower, *f.upper});
+    };
+    row(post, say(l, "this patient (posterior)", "该患者（后验）"));
+    if (e < result.prior_forecast.size()) row(result.prior_forecast[e], say(l, "population (prior)", "人群（先验）"));
+    if (!plot.rows.empty())
+      report.figure(render_svg(plot), fmt::format("{} {:g} % {}; {} {:.0f} %", say(l, "dot: median; box:", "圆点：中位数；方框："),
+                                                  100 * fit.options.interval, say(l, "interval", "区间"),
+                                                  say(l, "draws reaching it:", "达到该终点的抽样比例："), 100 * post.reached));
+  }
+  add_evidence(report, model.name(), evidence, l);
+  report.footer(footer_text(model, fit.file) + " " +
+                say(l, "A forecast from a model and a population prior, with its uncertainty; not a clinical decision.",
+                    "基于模型和人群先验的预测及其不确定性；不构成临床决策。"));
+  return report.render();
+}
+
 }  // namespace engraft

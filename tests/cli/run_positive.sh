@@ -7,6 +7,7 @@
 #   evidence `engraft evidence` filters by indication and mechanism, in English, Chinese and JSON
 #   explain `engraft explain blood_recovery` runs the default transplant (neutrophils in 9-13 d, H8) and
 #           quotes its evidence rows; Chinese verdicts; all 9 topics (4 mechanisms, 5 fields)
+#   reports `--report` of run, trial, sensitivity and fit: well-formed SVG plots, parsed by headless chromium
 #   trial   `engraft trial tests/data/trial/sampled.toml` with --threads 1 and --threads 2 exits 0 and
 #           writes byte-identical subjects.csv, summary.json and summary.txt, and no partial file
 #   trial_resume  a per-subject file cut in the middle of a row (as by a kill), continued with
@@ -95,6 +96,45 @@ sys.exit(0 if rows and all(r["mechanism"] == "replacement" for r in rows) else 1
     grep -q '证据结论: 不成立' "$work/stdout" || fail "no Chinese verdict"
     "$engraft" explain --no-run >"$work/stdout" 2>"$work/stderr" || fail "engraft explain --no-run failed"
     [ "$(grep -c '^Evidence verdict' "$work/stdout")" -eq 9 ] || fail "not 9 topics (4 mechanisms, 5 fields)"
+    ;;
+  reports)
+    # --report on run (a transplant and a cell-fate model), trial, sensitivity and fit: every SVG is
+    # well-formed XML with the expected plot elements, and a headless browser parses each file.
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    command -v chromium >/dev/null || fail "chromium is missing (scripts/install-deps.sh installs it)"
+    "$engraft" run --report "$work/run.html" --quiet || fail "engraft run --report failed"
+    "$engraft" run "$source_dir/scenarios/cell_fate/msc_human_iv.toml" --report "$work/cells.html" --lang zh --quiet \
+      || fail "engraft run --report (cell fate) failed"
+    "$engraft" trial "$source_dir/tests/data/trial/sampled.toml" --out "$work/t" --report "$work/trial.html" --quiet \
+      || fail "engraft trial --report failed"
+    "$engraft" sensitivity "$source_dir/tests/data/sensitivity/small.toml" --out "$work/s" --report "$work/sens.html" \
+      --quiet || fail "engraft sensitivity --report failed"
+    "$engraft" fit "$source_dir/fits/example_patient.toml" --out "$work/f" --report "$work/fit.html" --quiet \
+      || fail "engraft fit --report failed"
+    for r in run cells trial sens fit; do
+      timeout 120 chromium --headless=new --no-sandbox --disable-gpu --dump-dom "file://$work/$r.html" >"$work/$r.dom" \
+        2>/dev/null || fail "chromium could not open $r.html"
+    done
+    /usr/bin/python3 -c '
+import re, sys, xml.dom.minidom
+work = sys.argv[1]
+want = {"run": ["class=\"threshold\"", "class=\"marker\"", "class=\"series\""],
+        "cells": ["class=\"series\"", "lang=\"zh\""],
+        "trial": ["class=\"median\"", "class=\"bar\""],
+        "sens": ["class=\"bar\"", "class=\"interval\""],
+        "fit": ["class=\"median\"", "class=\"series\""]}
+for name, marks in want.items():
+    html = open(f"{work}/{name}.html").read()
+    svgs = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert svgs, name
+    for svg in svgs:
+        xml.dom.minidom.parseString(svg)
+    for mark in marks:
+        assert mark in html, (name, mark)
+    dom = open(f"{work}/{name}.dom").read()
+    assert dom.count("<svg") == len(svgs), (name, "browser sees", dom.count("<svg"), "of", len(svgs))
+    print(name + ".html:", len(svgs), "plots, parsed by the browser")
+' "$work" || fail "a report is malformed or lacks its plots"
     ;;
   trial)
     [ -n "$source_dir" ] || fail "needs the source directory"
