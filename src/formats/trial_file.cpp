@@ -393,7 +393,27 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   }
   if (head.has("bootstrap")) spec.bootstrap_replicates = head.child("bootstrap").int_in(1, 100000);
 
-  if (root.has("population")) spec.population = read_population(root.child("population"), dir, *loaded.model);
+  std::optional<std::pair<toml::value, std::filesystem::path>> shared;   // keeps a shared population's document alive
+  if (root.has("population")) {
+    const TomlNode population = root.child("population");
+    if (population.has("from")) {
+      // The virtual patients of another trial file: arms of different trials then treat the same patients.
+      population.allow_only({"from"});
+      const std::filesystem::path other = dir / population.child("from").as_string();
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(other, ec))
+        population.child("from").fail("an existing trial file (relative to this one)", "'" + other.string() + "'");
+      shared = TomlNode::parse_file(other);
+      const TomlNode other_root(shared->first, shared->second, "");
+      if (!other_root.has("population")) population.child("from").fail("a trial file with a [population] table", "none");
+      const TomlNode other_population = other_root.child("population");
+      if (other_population.has("from")) population.child("from").fail("a trial file whose population is its own", "another 'from'");
+      spec.population = read_population(other_population, other.parent_path(), *loaded.model);
+      spec.population_file = other;
+    } else {
+      spec.population = read_population(population, dir, *loaded.model);
+    }
+  }
   if (head.has("patients")) spec.patients = static_cast<std::uint64_t>(head.child("patients").int_in(1, max_patients));
   if (spec.population.table) {
     const std::uint64_t rows = spec.population.table->parameter_rows.size();
@@ -428,6 +448,7 @@ LoadedTrial read_trial(const std::filesystem::path& file) {
   hash = fnv1a(hash, file_bytes(path));
   hash = fnv1a(hash, file_bytes(scenario_file));
   if (spec.population.table) hash = fnv1a(hash, file_bytes(spec.population.table->file));
+  if (!spec.population_file.empty()) hash = fnv1a(hash, file_bytes(spec.population_file));
   hash = fnv1a(hash, fmt::format("{:016x}", loaded.model->content_hash()));
   loaded.fingerprint = hash;
   return loaded;

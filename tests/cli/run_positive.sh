@@ -7,6 +7,7 @@
 #   evidence `engraft evidence` filters by indication and mechanism, in English, Chinese and JSON
 #   explain `engraft explain blood_recovery` runs the default transplant (neutrophils in 9-13 d, H8) and
 #           quotes its evidence rows; Chinese verdicts; all 9 topics (4 mechanisms, 5 fields)
+#   population_from trials/gcsf_timing.toml's day +1 arm equals cd34_dose.toml's 5e6/kg arm, subject by subject
 #   reports `--report` of run, trial, sensitivity and fit: well-formed SVG plots, parsed by headless chromium
 #   trial   `engraft trial tests/data/trial/sampled.toml` with --threads 1 and --threads 2 exits 0 and
 #           writes byte-identical subjects.csv, summary.json and summary.txt, and no partial file
@@ -96,6 +97,23 @@ sys.exit(0 if rows and all(r["mechanism"] == "replacement" for r in rows) else 1
     grep -q '证据结论: 不成立' "$work/stdout" || fail "no Chinese verdict"
     "$engraft" explain --no-run >"$work/stdout" 2>"$work/stderr" || fail "engraft explain --no-run failed"
     [ "$(grep -c '^Evidence verdict' "$work/stdout")" -eq 9 ] || fail "not 9 topics (4 mechanisms, 5 fields)"
+    ;;
+  population_from)
+    # trials/gcsf_timing.toml takes cd34_dose.toml's patients ([population] from): its G-CSF day +1
+    # arm is the dose trial's 5e6/kg arm (same scenario and regimen), so every subject must match.
+    [ -n "$source_dir" ] || fail "needs the source directory"
+    "$engraft" trial "$source_dir/trials/cd34_dose.toml" --out "$work/dose" --quiet || fail "cd34_dose failed"
+    "$engraft" trial "$source_dir/trials/gcsf_timing.toml" --out "$work/gcsf" --quiet || fail "gcsf_timing failed"
+    /usr/bin/python3 -c '
+import csv, sys
+pick = lambda f, arm: [r for r in csv.DictReader(open(f)) if r["arm"] == arm]
+a = pick(sys.argv[1] + "/subjects.csv", "G-CSF from day +1")
+b = pick(sys.argv[2] + "/subjects.csv", "CD34+ 5e6/kg")
+keys = ["patient", "f_gmp", "CL_mel", "kaz", "neutrophil_engraftment_day", "anc_0_5_crossing_day"]
+same = sum(all(x[k] == y[k] for k in keys) for x, y in zip(a, b))
+print(same, "of", len(a), "subjects identical")
+sys.exit(0 if len(a) == len(b) == same == 200 else 1)
+' "$work/gcsf" "$work/dose" || fail "the shared population does not give the same patients"
     ;;
   reports)
     # --report on run (a transplant and a cell-fate model), trial, sensitivity and fit: every SVG is

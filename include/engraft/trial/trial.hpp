@@ -53,6 +53,7 @@ struct TrialSpec {
   std::vector<Arm> arms;
   std::size_t reference_arm = 0;   // differences are arm - reference
   PopulationSpec population;
+  std::filesystem::path population_file;     // set when [population] from = "..." names another trial file
   std::vector<const EndpointColumn*> endpoints;     // into transplant_endpoint_columns() or course_endpoints
   std::vector<std::shared_ptr<const EndpointColumn>> course_endpoints;   // owns the [[endpoint]] columns
   std::vector<ProportionSpec> proportions;
