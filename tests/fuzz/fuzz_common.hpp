@@ -72,4 +72,19 @@ inline void default_models_dir() {
   std::abort();
 }
 
+/// The input of a target whose files name "../scenarios/…" (trial and sensitivity files): FOLDER/input.toml
+/// in a scratch directory whose scenarios/ links to the source tree's, so that paths resolve as in the
+/// repository. One per process; call it from LLVMFuzzerInitialize first.
+inline InputFile& input_beside_scenarios(const std::string& target, const std::string& folder) {
+  static InputFile file = (default_models_dir(), InputFile(target, ".toml", folder));
+  static const bool linked = [] {
+    std::error_code ec;
+    std::filesystem::create_directory_symlink(source_dir() / "scenarios", file.root() / "scenarios", ec);
+    if (ec) finding("setup", "cannot link scenarios/ beside the input: " + ec.message());
+    return true;
+  }();
+  (void)linked;
+  return file;
+}
+
 }  // namespace engraft::fuzz

@@ -16,27 +16,13 @@
 #include "engraft/formats/trial_file.hpp"
 #include "fuzz_common.hpp"
 
-namespace {
-
-engraft::fuzz::InputFile& input() {
-  static engraft::fuzz::InputFile file = [] {
-    engraft::fuzz::default_models_dir();
-    return engraft::fuzz::InputFile("trial", ".toml", "trials");
-  }();
-  return file;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::error_code ec;
-  std::filesystem::create_directory_symlink(engraft::fuzz::source_dir() / "scenarios", input().root() / "scenarios", ec);
-  if (ec) engraft::fuzz::finding("setup", "cannot link scenarios/ beside the input: " + ec.message());
+  (void)engraft::fuzz::input_beside_scenarios("trial", "trials");
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const auto& path = input().write(data, size);
+  const auto& path = engraft::fuzz::input_beside_scenarios("trial", "trials").write(data, size);
   try {
     (void)engraft::read_trial(path);
   } catch (const engraft::InputError&) {
