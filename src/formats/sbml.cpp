@@ -37,6 +37,7 @@
 #include "engraft/formats/sbml.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -347,6 +348,13 @@ class Importer {
       case AST_NAME_TIME: return symbol(raw_time);
       case AST_NAME: {
         const std::string name = node->getName() ? node->getName() : "";
+        // An SId (SBML L3V2 §3.1.7). libSBML reads any <ci> text; an id such as "$c" would otherwise
+        // be taken for the importer's own rateOf marker and recurse without end (fuzz finding F14).
+        const bool sid = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_') &&
+                         std::all_of(name.begin(), name.end(), [](char ch) {
+                           return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+                         });
+        if (!sid) invalid(c.element, "an SBML identifier in <ci> (a letter or _, then letters, digits or _)", "'" + name + "'");
         if (c.bound) {
           if (auto it = c.bound->find(name); it != c.bound->end()) return it->second;
         }

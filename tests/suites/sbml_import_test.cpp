@@ -177,6 +177,21 @@ TEST(SbmlImport, ExplodingInputsAreRefusedNotExpanded) {
   }
 }
 
+// F14: libSBML reads any <ci> text; a name that is not an SId ("$x" looked like the importer's own
+// rateOf marker and recursed until the stack overflowed) is bad input, named with its line.
+TEST(SbmlImport, CiThatIsNotAnIdentifierIsAnInputError) {
+  for (const char* name : {"$x", "#x", "1x", "x-y"}) {
+    try {
+      import_sbml_string(rule_document(std::string("<apply><times/><ci>") + name + "</ci><cn>2</cn></apply>"));
+      ADD_FAILURE() << name << " accepted";
+    } catch (const SbmlUnsupported& e) {
+      ADD_FAILURE() << name << " refused as unsupported: " << e.what();
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("expected an SBML identifier in <ci>"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(SbmlImport, InvalidXmlIsAnInputError) {
   EXPECT_THROW(import_sbml_string("<sbml><model"), InputError);
 }
