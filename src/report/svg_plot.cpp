@@ -166,36 +166,64 @@ std::string render_svg(const LinePlot& plot) {
   return out + "</svg>";
 }
 
+namespace {
+
+Range widened(Range r) {
+  r.widen_if_flat();
+  return r;
+}
+
+/// Interval and bar plots: one row per item, the label on its right, a shared x axis below.
+class RowChart {
+ public:
+  RowChart(const std::string& title, Range x, std::size_t rows, double row_height)
+      : height_(margin_top + margin_bottom + row_height * static_cast<double>(std::max<std::size_t>(rows, 1))),
+        frame_(widened(x), Range{0, 1}, false, height_) {
+    svg_ = svg_open(height_) +
+           fmt::format(R"svg(<text x="{}" y="20" class="title">{}</text>)svg", margin_left, escape_xml(title));
+    x = widened(x);
+    for (double t : nice_ticks(x.low, x.high))
+      svg_ += fmt::format(R"svg(<line x1="{0:.1f}" x2="{0:.1f}" y1="{1}" y2="{2:.1f}" class="grid"/><text x="{0:.1f}" y="{3:.1f}" class="tick" text-anchor="middle">{4}</text>)svg",
+                          frame_.px(t), margin_top, height_ - margin_bottom, height_ - margin_bottom + 16, tick_text(t));
+  }
+  double px(double x) const { return frame_.px(x); }
+  void add(const std::string& shapes, double y, const std::string& label) {
+    svg_ += shapes + fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" class="legend">{}</text>)svg", width - margin_right + 12, y + 4,
+                                 escape_xml(label));
+  }
+  std::string finish(const std::string& x_label) const {
+    return svg_ +
+           fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" class="label" text-anchor="middle">{}</text>)svg",
+                       margin_left + frame_.plot_width() / 2, height_ - 8, escape_xml(x_label)) +
+           "</svg>";
+  }
+
+ private:
+  double height_;
+  Frame frame_;
+  std::string svg_;
+};
+
+}  // namespace
+
 std::string render_svg(const IntervalPlot& plot) {
-  const double height = margin_top + margin_bottom + 26.0 * static_cast<double>(std::max<std::size_t>(plot.rows.size(), 1));
   Range x;
   for (const IntervalRow& r : plot.rows) x.add(r.outer_low), x.add(r.outer_high), x.add(r.median);
-  x.widen_if_flat();
-  Range rows;
-  rows.low = 0, rows.high = static_cast<double>(std::max<std::size_t>(plot.rows.size(), 1));
-  const Frame frame(x, rows, false, height);
-  std::string out = svg_open(height);
-  out += fmt::format(R"svg(<text x="{}" y="20" class="title">{}</text>)svg", margin_left, escape_xml(plot.title));
-  for (double t : nice_ticks(x.low, x.high))
-    out += fmt::format(R"svg(<line x1="{0:.1f}" x2="{0:.1f}" y1="{1}" y2="{2:.1f}" class="grid"/><text x="{0:.1f}" y="{3:.1f}" class="tick" text-anchor="middle">{4}</text>)svg",
-                       frame.px(t), margin_top, height - margin_bottom, height - margin_bottom + 16, tick_text(t));
+  RowChart chart(plot.title, x, plot.rows.size(), 26.0);
   for (std::size_t i = 0; i < plot.rows.size(); ++i) {
     const IntervalRow& r = plot.rows[i];
     const double y = margin_top + 13 + 26.0 * static_cast<double>(i);
-    out += fmt::format(R"svg(<line x1="{0:.1f}" x2="{1:.1f}" y1="{2:.1f}" y2="{2:.1f}" stroke="{3}" stroke-width="1.5" class="outer"/>)svg",
-                       frame.px(r.outer_low), frame.px(r.outer_high), y, colour(i));
-    out += fmt::format(R"svg(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="10" fill="{}" fill-opacity="0.35" class="inner"/>)svg",
-                       frame.px(r.inner_low), y - 5, std::max(1.0, frame.px(r.inner_high) - frame.px(r.inner_low)), colour(i));
-    out += fmt::format(R"svg(<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}" class="median"/>)svg", frame.px(r.median), y, colour(i));
-    out += fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" class="legend">{}</text>)svg", width - margin_right + 12, y + 4, escape_xml(r.label));
+    chart.add(fmt::format(R"svg(<line x1="{0:.1f}" x2="{1:.1f}" y1="{2:.1f}" y2="{2:.1f}" stroke="{3}" stroke-width="1.5" class="outer"/>)svg",
+                          chart.px(r.outer_low), chart.px(r.outer_high), y, colour(i)) +
+                  fmt::format(R"svg(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="10" fill="{}" fill-opacity="0.35" class="inner"/>)svg",
+                              chart.px(r.inner_low), y - 5, std::max(1.0, chart.px(r.inner_high) - chart.px(r.inner_low)), colour(i)) +
+                  fmt::format(R"svg(<circle cx="{:.1f}" cy="{:.1f}" r="4" fill="{}" class="median"/>)svg", chart.px(r.median), y, colour(i)),
+              y, r.label);
   }
-  out += fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" class="label" text-anchor="middle">{}</text>)svg", margin_left + frame.plot_width() / 2,
-                     height - 8, escape_xml(plot.x_label));
-  return out + "</svg>";
+  return chart.finish(plot.x_label);
 }
 
 std::string render_svg(const BarPlot& plot) {
-  const double height = margin_top + margin_bottom + 24.0 * static_cast<double>(std::max<std::size_t>(plot.rows.size(), 1));
   Range x;
   x.add(0);
   for (const BarRow& r : plot.rows) {
@@ -203,29 +231,19 @@ std::string render_svg(const BarPlot& plot) {
     if (r.low) x.add(*r.low);
     if (r.high) x.add(*r.high);
   }
-  x.widen_if_flat();
-  Range rows;
-  rows.low = 0, rows.high = 1;
-  const Frame frame(x, rows, false, height);
-  std::string out = svg_open(height);
-  out += fmt::format(R"svg(<text x="{}" y="20" class="title">{}</text>)svg", margin_left, escape_xml(plot.title));
-  for (double t : nice_ticks(x.low, x.high))
-    out += fmt::format(R"svg(<line x1="{0:.1f}" x2="{0:.1f}" y1="{1}" y2="{2:.1f}" class="grid"/><text x="{0:.1f}" y="{3:.1f}" class="tick" text-anchor="middle">{4}</text>)svg",
-                       frame.px(t), margin_top, height - margin_bottom, height - margin_bottom + 16, tick_text(t));
+  RowChart chart(plot.title, x, plot.rows.size(), 24.0);
   for (std::size_t i = 0; i < plot.rows.size(); ++i) {
     const BarRow& r = plot.rows[i];
     const double y = margin_top + 12 + 24.0 * static_cast<double>(i);
-    const double zero = frame.px(0), end = frame.px(r.value);
-    out += fmt::format(R"svg(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="14" fill="{}" class="bar"/>)svg", std::min(zero, end), y - 7,
-                       std::abs(end - zero), colour(0));
+    const double zero = chart.px(0), end = chart.px(r.value);
+    std::string shapes = fmt::format(R"svg(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="14" fill="{}" class="bar"/>)svg",
+                                     std::min(zero, end), y - 7, std::abs(end - zero), colour(0));
     if (r.low && r.high)
-      out += fmt::format(R"svg(<line x1="{0:.1f}" x2="{1:.1f}" y1="{2:.1f}" y2="{2:.1f}" stroke="#000" stroke-width="1.2" class="interval"/>)svg",
-                         frame.px(*r.low), frame.px(*r.high), y);
-    out += fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" class="legend">{}</text>)svg", width - margin_right + 12, y + 4, escape_xml(r.label));
+      shapes += fmt::format(R"svg(<line x1="{0:.1f}" x2="{1:.1f}" y1="{2:.1f}" y2="{2:.1f}" stroke="#000" stroke-width="1.2" class="interval"/>)svg",
+                            chart.px(*r.low), chart.px(*r.high), y);
+    chart.add(shapes, y, r.label);
   }
-  out += fmt::format(R"svg(<text x="{:.1f}" y="{:.1f}" class="label" text-anchor="middle">{}</text>)svg", margin_left + frame.plot_width() / 2,
-                     height - 8, escape_xml(plot.x_label));
-  return out + "</svg>";
+  return chart.finish(plot.x_label);
 }
 
 }  // namespace engraft
