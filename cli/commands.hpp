@@ -23,6 +23,7 @@ void add_trial_command(CLI::App& app, Action& action);
 void add_fit_command(CLI::App& app, Action& action);
 void add_evidence_commands(CLI::App& app, Action& action);
 void add_sensitivity_command(CLI::App& app, Action& action);
+void add_serve_command(CLI::App& app, Action& action);
 
 /// `--report FILE.html` and `--lang en|zh`, shared by the commands that write a report.
 void add_report_options(CLI::App& command, std::string& report, std::string& lang);

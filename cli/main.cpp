@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   engraft::cli::add_evidence_commands(app, action);
   engraft::cli::add_sensitivity_command(app, action);
   engraft::cli::add_fit_command(app, action);
+  engraft::cli::add_serve_command(app, action);
   engraft::cli::add_models_commands(app, action);
   engraft::cli::add_validate_command(app, action);
   engraft::cli::add_records_command(app, action);

@@ -47,7 +47,7 @@ quiet() {
 }
 
 failed_step="install-deps"
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 
 echo "== build (Release, -Werror)"
 failed_step="configure build/"

@@ -1,8 +1,10 @@
 #include "engraft/formats/scenario_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "engraft/formats/model_file.hpp"
 #include "scenario_reader.hpp"
@@ -163,9 +165,9 @@ std::shared_ptr<const CompiledModel> load_scenario_model(const std::filesystem::
   return CompiledModel::compile(load_model(ref.name_or_path, scenario_file.parent_path(), ref.where));
 }
 
-Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& model) {
-  const auto [document, path] = TomlNode::parse_file(file);
-  const TomlNode root(document, path, "");
+namespace {
+
+Scenario scenario_from(const TomlNode& root, const std::filesystem::path& path, const CompiledModel& model) {
   root.require_table();
   root.allow_only({"scenario", "patient", "graft", "parameters", "dose", "solver", "endpoints"});
   Scenario s;
@@ -222,6 +224,30 @@ Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& m
     root.child("graft").fail(fmt::format("a graft day on or after start_day {}", s.start_day),
                              fmt::format("day {}", s.regimen.doses.front().time_days), "move start_day earlier");
   return s;
+}
+
+}  // namespace
+
+Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& model) {
+  const auto [document, path] = TomlNode::parse_file(file);
+  return scenario_from(TomlNode(document, path, ""), path, model);
+}
+
+TextScenario read_scenario_text(const std::string& text, const std::filesystem::path& label,
+                                const std::function<std::shared_ptr<const CompiledModel>(const std::string&)>& builtin) {
+  const toml::value document = TomlNode::parse_text(text, label);
+  const TomlNode root(document, label, "");
+  root.require_table();
+  const TomlNode model_node = root.child("scenario").child("model");
+  const std::string name = model_node.as_string();
+  const auto names = builtin_model_names();
+  if (std::find(names.begin(), names.end(), name) == names.end())
+    model_node.fail(fmt::format("a built-in model ({}); a scenario sent as text may not name a file", fmt::join(names, ", ")),
+                    "\"" + name + "\"");
+  TextScenario result;
+  result.model = builtin(name);
+  result.scenario = scenario_from(root, label, *result.model);
+  return result;
 }
 
 std::filesystem::path default_scenario_path() {

@@ -102,19 +102,23 @@ std::pair<toml::value, std::filesystem::path> TomlNode::parse_file(const std::fi
     throw InputError({file, 0, ""}, "an existing, readable file", "no such file");
   std::ifstream in(file, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  check_before_parsing(text, file);
+  return {parse_text(text, file), file};
+}
+
+toml::value TomlNode::parse_text(const std::string& text, const std::filesystem::path& label) {
+  check_before_parsing(text, label);
   try {
     std::istringstream stream(text);
-    return {toml::parse(stream, file.string()), file};
+    return toml::parse(stream, label.string());
   } catch (const toml::syntax_error& e) {
     int line = 0;
     if (!e.location().file_name().empty()) line = static_cast<int>(e.location().line());
     std::string message = e.what();
     const auto first_newline = message.find('\n');
     const std::string summary = message.substr(0, first_newline);
-    throw InputError({file, line, ""}, "valid TOML", summary.substr(summary.find(' ') + 1));
+    throw InputError({label, line, ""}, "valid TOML", summary.substr(summary.find(' ') + 1));
   } catch (const std::exception& e) {
-    throw InputError({file, 0, ""}, "valid TOML", e.what());
+    throw InputError({label, 0, ""}, "valid TOML", e.what());
   }
 }
 

@@ -22,6 +22,8 @@ class TomlNode {
 
   /// Parses a whole file; a syntax error becomes an InputError with the file and line.
   static std::pair<toml::value, std::filesystem::path> parse_file(const std::filesystem::path& file);
+  /// Parses text that did not come from a file (a web request); `label` stands for the file in messages.
+  static toml::value parse_text(const std::string& text, const std::filesystem::path& label);
 
   SourceLocation where() const;
   SourceLocation where(const std::string& child) const;

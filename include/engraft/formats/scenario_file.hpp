@@ -2,6 +2,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "engraft/model/compiled_model.hpp"
@@ -14,6 +16,16 @@ namespace engraft {
 /// model's units (per-kg and per-m² doses with the patient's weight and BSA).
 /// Throws InputError with file, line and key.
 Scenario read_scenario(const std::filesystem::path& file, const CompiledModel& model);
+
+/// A scenario sent as text rather than read from a file (the web app's requests). It may name
+/// only a built-in model, which `builtin` compiles (or takes from a cache): nothing is read from
+/// the file system on the text's behalf. `label` stands for the file in messages.
+struct TextScenario {
+  std::shared_ptr<const CompiledModel> model;
+  Scenario scenario;
+};
+TextScenario read_scenario_text(const std::string& text, const std::filesystem::path& label,
+                                const std::function<std::shared_ptr<const CompiledModel>(const std::string&)>& builtin);
 
 /// The model a scenario file names ([scenario] model) and where it says so, without reading the rest.
 struct ModelReference {
