@@ -176,9 +176,10 @@ class Generator {
     const std::string targets[] = {"/api/run/../../etc/passwd", std::string(9000, 'a'), "*", "http://x/api/run",
                                    "/api/%00run", "/%zz", "/api/jobs/" + std::string(100, '9'), random_token(20), ""};
     const char* versions[] = {"HTTP/1.1", "HTTP/9.9", "HTTP/1.1 extra", "", "HTTP/", "FTP/1.0"};
-    // None of these targets is a route that answers a bodiless request with success.
+    // None of these targets is a route that answers a bodiless request with success. The empty
+    // body is declared, or the server would wait for one until its read timeout.
     return std::string(methods[pick(std::size(methods))]) + " " + targets[pick(std::size(targets))] + " " +
-           versions[pick(std::size(versions))] + "\r\nHost: x\r\nConnection: close\r\n\r\n";
+           versions[pick(std::size(versions))] + "\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
   }
 
   std::string bad_headers() {
