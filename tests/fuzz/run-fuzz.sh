@@ -6,6 +6,7 @@
 #   FUZZ_RUNS=N       also stop each target after N executions (long runs)
 #   FUZZ_JOBS=N       build parallelism (default: nproc)
 #   FUZZ_BUILD_DIR    build tree (default: build-fuzz); FUZZ_CXX: compiler (default: clang++-19)
+#   FUZZ_LOG_DIR      keep each target's libFuzzer log there as TARGET.log (long runs)
 # Exits non-zero when a target crashes, leaks, trips a sanitizer, throws an unexpected
 # exception, runs past 10 s on one input or past 2 GiB; the input is kept in
 # BUILD_DIR/findings/TARGET/ and its path printed.
@@ -18,11 +19,13 @@ cxx=${FUZZ_CXX:-clang++-19}
 seconds=${FUZZ_SECONDS:-30}
 runs=${FUZZ_RUNS:-}
 jobs=${FUZZ_JOBS:-$(nproc)}
+log_dir=${FUZZ_LOG_DIR:-}
+[[ -n $log_dir ]] && mkdir -p "$log_dir"
 
 for arg in "$@"; do
   case "$arg" in
     -h | --help)
-      sed -n '2,11s/^# \{0,1\}//p' "$0"
+      sed -n '2,12s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     -*)
@@ -142,11 +145,13 @@ for t in "${targets[@]}"; do
   echo "== fuzz: $t (${bound[*]}, ${#regressions[@]} regression inputs)"
   if "$exe" "${limits[@]}" "${bound[@]}" "${dict[@]}" -print_final_stats=1 \
     -artifact_prefix="$findings/" "$corpus" >"$log" 2>&1; then
+    [[ -n $log_dir ]] && cp "$log" "$log_dir/$t.log"
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     summary+=("$(printf '%-11s %10s execs %7s exec/s   %s' "$t" "$execs" "$rate" "$last")")
   else
+    [[ -n $log_dir ]] && cp "$log" "$log_dir/$t.log"
     report "$log"
     crash=$(sed -n "s/.*Test unit written to \(.*\)$/\1/p" "$log" | tail -n 1)
     echo "run-fuzz.sh: $t: FAILED; input: ${crash:-(none written; see the log above)}" >&2
