@@ -6,7 +6,7 @@
 const text = {
   en: {
     tagline: "Mechanistic simulation of stem-cell infusion, with the clinical evidence beside every prediction. A model of a typical patient, not a forecast for a person.",
-    language: "Language", oneRun: "One patient", scenario: "Scenario", patient: "Patient", weight: "Weight",
+    language: "Language", oneRun: "One patient", scenario: "Scenario and model", patient: "Patient", weight: "Weight",
     bsa: "Body surface area", graft: "Graft (day 0)", cd34: "CD34+ dose", source: "Source", viability: "Viability",
     regimen: "Regimen", melphalan: "Melphalan, day −2", gcsf: "Filgrastim 5 µg/kg/day from day",
     endDay: "Simulate until day", formNote: "This scenario is not the transplant template: edit its file below.",
@@ -18,7 +18,7 @@ const text = {
   },
   zh: {
     tagline: "干细胞回输的机制模拟，每个预测旁附临床证据。这是典型患者的模型，不是对个人的预测。",
-    language: "语言", oneRun: "单个患者", scenario: "情景", patient: "患者", weight: "体重", bsa: "体表面积",
+    language: "语言", oneRun: "单个患者", scenario: "情景与模型", patient: "患者", weight: "体重", bsa: "体表面积",
     graft: "移植物（第 0 天）", cd34: "CD34+ 剂量", source: "来源", viability: "活率", regimen: "方案",
     melphalan: "美法仑，第 −2 天", gcsf: "非格司亭 5 µg/kg/天，起始日", endDay: "模拟至第几天",
     formNote: "此情景不是移植模板：请直接编辑下面的文件。", scenarioFile: "情景文件（engraft run 读取的内容）", run: "运行",
@@ -227,7 +227,7 @@ async function start() {
   try {
     $("version").textContent = `v${(await getJson("/api/version")).engraft}`;
     scenarios = await getJson("/api/scenarios");
-    for (const s of scenarios) $("scenario-choice").add(new Option(s.name, s.name));
+    for (const s of scenarios) $("scenario-choice").add(new Option(`${s.name} (model: ${s.model})`, s.name));
     trials = await getJson("/api/trials");
     for (const x of trials) $("trial-choice").add(new Option(x.title || x.name, x.name));
     chooseScenario();

@@ -112,7 +112,10 @@ struct WebServer::Impl {
 
   /// The default scenario, the scenario folders the page offers, and every trial file that loads.
   void list_builtin_files() {
-    scenario_list.push_back({{"name", "default"}, {"text", read_text(default_scenario_path())}});
+    const auto describe = [](const std::string& name, const std::filesystem::path& file) {
+      return json{{"name", name}, {"model", scenario_model(file).name_or_path}, {"text", read_text(file)}};
+    };
+    scenario_list.push_back(describe("default", default_scenario_path()));
     std::vector<std::filesystem::path> files;
     std::error_code ec;
     for (const char* folder : {"cell_fate", "immunomodulation", "infarct", "t1d"})
@@ -120,7 +123,7 @@ struct WebServer::Impl {
         if (entry.path().extension() == ".toml") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files)
-      scenario_list.push_back({{"name", f.parent_path().filename().string() + "/" + f.stem().string()}, {"text", read_text(f)}});
+      scenario_list.push_back(describe(f.parent_path().filename().string() + "/" + f.stem().string(), f));
 
     files.clear();
     for (const auto& entry : std::filesystem::directory_iterator(data_dir("trials"), ec))

@@ -15,11 +15,11 @@ const { chromium } = await import("playwright-core").catch(() => {
   console.error("e2e.mjs: playwright-core is missing: scripts/install-deps.sh installs it (npm ci in tests/browser)");
   process.exit(1);
 });
-const [engraft, source, artifacts] = process.argv.slice(2);
-if (!engraft || !source || !artifacts) {
+if (process.argv.length !== 5) {
   console.error("usage: node e2e.mjs ENGRAFT_BINARY SOURCE_DIR ARTIFACT_DIR");
   process.exit(2);
 }
+const [engraft, source, artifacts] = process.argv.slice(2).map((p) => path.resolve(p));
 mkdirSync(artifacts, { recursive: true });
 const work = mkdtempSync(path.join(tmpdir(), "engraft-e2e-"));
 const failures = [];
