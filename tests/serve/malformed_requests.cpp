@@ -20,7 +20,6 @@
 #include <map>
 #include <optional>
 #include <random>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -66,9 +65,11 @@ struct Server {
     char c;
     while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
     close(out[0]);
-    std::smatch m;
-    if (!std::regex_search(line, m, std::regex(R"(127\.0\.0\.1:(\d+))"))) fail("engraft serve did not print its port: '" + line + "'");
-    port = std::stoi(m[1]);
+    const std::string address = "127.0.0.1:";
+    const auto at = line.find(address);
+    if (at == std::string::npos) fail("engraft serve did not print its port: '" + line + "'");
+    port = std::atoi(line.c_str() + at + address.size());
+    if (port <= 0) fail("engraft serve printed no port: '" + line + "'");
   }
 
   bool alive() const {
