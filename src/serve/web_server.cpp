@@ -89,7 +89,7 @@ struct WebServer::Impl {
   ReportEvidence evidence = load_report_evidence();
   serve::TrialJobs trials;
   json scenario_list = json::array(), trial_list = json::array();
-  std::map<std::string, std::filesystem::path> trial_files;   // the page may start only these
+  std::map<std::string, LoadedTrial> builtin_trials;   // read once at start; the page may start only these
   std::mutex models_mutex;
   std::map<std::string, std::shared_ptr<const CompiledModel>> models;   // compiled once, shared by requests
 
@@ -130,12 +130,12 @@ struct WebServer::Impl {
       if (entry.path().extension() == ".toml") files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const auto& f : files) {
-      const LoadedTrial t = read_trial(f);
+      LoadedTrial t = read_trial(f);
       json arms = json::array();
       for (const Arm& arm : t.spec.arms) arms.push_back(arm.name);
       trial_list.push_back({{"name", f.stem().string()}, {"title", t.spec.name}, {"description", t.spec.description},
                             {"arms", arms}, {"patients", t.spec.patients}, {"seed", t.spec.seed}});
-      trial_files.emplace(f.stem().string(), f);
+      builtin_trials.emplace(f.stem().string(), std::move(t));
     }
   }
 
@@ -215,10 +215,10 @@ struct WebServer::Impl {
 
   /// POST /api/trials/NAME?patients=N&seed=S&lang=L: starts a built-in trial; 202 with the job to poll.
   void start_trial(const httplib::Request& request, httplib::Response& response) {
-    const auto file = trial_files.find(request.matches[1]);
-    if (file == trial_files.end()) return refuse(response, 404, "no built-in trial of that name (GET /api/trials lists them)");
+    const auto builtin = builtin_trials.find(request.matches[1]);
+    if (builtin == builtin_trials.end()) return refuse(response, 404, "no built-in trial of that name (GET /api/trials lists them)");
     const Language language = language_param(request);
-    LoadedTrial trial = read_trial(file->second);
+    LoadedTrial trial = builtin->second;   // a copy: the request changes patients and seed
     trial.spec.patients = integer_param(request, "patients", std::min(trial.spec.patients, options.max_trial_patients), 1,
                                         options.max_trial_patients);
     trial.spec.seed = integer_param(request, "seed", trial.spec.seed, 0, std::uint64_t{1} << 62);
