@@ -1,33 +1,22 @@
 #include "engraft/formats/fit_file.hpp"
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "engraft/formats/model_file.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace engraft {
 namespace {
 
 class Observations : public ::testing::Test {
  protected:
-  std::filesystem::path write(const std::string& text) {
-    const std::filesystem::path file = std::filesystem::temp_directory_path() /
-                                       ("engraft_fit_file_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".csv");
-    std::ofstream(file) << text;
-    files_.push_back(file);
-    return file;
-  }
-  void TearDown() override {
-    for (const auto& f : files_) std::filesystem::remove(f);
-  }
+  std::filesystem::path write(const std::string& text) { return dir_.write("observations.csv", text); }
+  test_support::ScratchDir dir_;
   std::shared_ptr<const CompiledModel> model_ =
       CompiledModel::compile(read_model_file(ENGRAFT_SOURCE_DIR "/tests/data/fit/growth.toml"));
   std::vector<ResidualError> errors_ = {{0, 0.2, 0.1, "test"}};
-  std::vector<std::filesystem::path> files_;
 };
 
 TEST_F(Observations, CensoredValuesAndAnyColumnOrder) {

@@ -1,20 +1,19 @@
 // The event keys of model files (docs/model-format.md, "Events"): read into EventRule, and bad
 // values named with file, line and key.
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "engraft/formats/model_file.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace engraft {
 namespace {
 
-std::filesystem::path write_model(const std::string& name, const std::string& events) {
-  const auto path = std::filesystem::temp_directory_path() / (name + ".toml");
-  std::ofstream(path) << R"([model]
-name = ")" << name << R"("
+std::filesystem::path write_model(const test_support::ScratchDir& dir, const std::string& name, const std::string& events) {
+  return dir.write(name + ".toml", R"([model]
+name = ")" + name + R"("
 
 [parameters]
 k = { value = 0.5, unit = "1/d", source = "test" }
@@ -27,12 +26,12 @@ initial = "10"
 [odes]
 x = "-k*x"
 
-)" << events;
-  return path;
+)" + events);
 }
 
 TEST(ModelFileEvents, ReadsEveryEventKey) {
-  const Model m = read_model_file(write_model("events_all_keys", R"([[events]]
+  const test_support::ScratchDir dir;
+  const Model m = read_model_file(write_model(dir, "events_all_keys", R"([[events]]
 name = "late"
 trigger = "x < 2"
 set = { p = "p + 1" }
@@ -64,7 +63,8 @@ set = { p = "0" }
 
 std::string error_of(const std::string& name, const std::string& events) {
   try {
-    read_model_file(write_model(name, events));
+    const test_support::ScratchDir dir;
+    read_model_file(write_model(dir, name, events));
   } catch (const InputError& e) {
     return e.what();
   }

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "engraft/formats/model_file.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace engraft {
 namespace {
@@ -27,10 +28,8 @@ struct Predictions {
 
 Predictions simulate(const std::string& csv) {
   const auto model = CompiledModel::compile(read_model_file(ENGRAFT_SOURCE_DIR "/tests/data/nmtests/onecmt_oral.toml"));
-  const std::filesystem::path file = std::filesystem::temp_directory_path() / "engraft_nonmem_test.csv";
-  std::ofstream(file) << csv;
-  const RecordSet records = read_nonmem_data(file, *model, RecordOptions{});
-  std::filesystem::remove(file);
+  const test_support::ScratchDir dir;
+  const RecordSet records = read_nonmem_data(dir.write("data.csv", csv), *model, RecordOptions{});
   std::ostringstream out, failures;
   SolverOptions options;
   options.rtol = 1e-10;
@@ -113,11 +112,10 @@ TEST(NonmemRecords, SteadyStateSearchIsBoundedAndReported) {
 
 TEST(NonmemRecords, BadInputNamesLineAndColumn) {
   const auto model = CompiledModel::compile(read_model_file(ENGRAFT_SOURCE_DIR "/tests/data/nmtests/onecmt_oral.toml"));
-  const std::filesystem::path file = std::filesystem::temp_directory_path() / "engraft_nonmem_bad.csv";
+  const test_support::ScratchDir dir;
   const auto expect_error = [&](const std::string& csv, const std::string& fragment) {
-    std::ofstream(file) << csv;
     try {
-      read_nonmem_data(file, *model, RecordOptions{});
+      read_nonmem_data(dir.write("bad.csv", csv), *model, RecordOptions{});
       ADD_FAILURE() << "no error for: " << csv;
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
@@ -128,7 +126,6 @@ TEST(NonmemRecords, BadInputNamesLineAndColumn) {
   expect_error("ID,TIME,AMT,CMT\n1,0,10,7\n", ":2: CMT: expected a compartment");
   expect_error("ID,TIME,EVID,AMT,CMT\n1,0,9,10,2\n", ":2: EVID: expected 0, 1, 2, 3 or 4");
   expect_error("ID,AMT\n1,0\n", "expected a column time");
-  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -1,9 +1,8 @@
 #include "engraft/formats/sensitivity_file.hpp"
 
-#include <fstream>
-
 #include <gtest/gtest.h>
-#include <unistd.h>
+
+#include "support/scratch_dir.hpp"
 
 namespace engraft {
 namespace {
@@ -13,18 +12,12 @@ const std::filesystem::path source_dir = ENGRAFT_SOURCE_DIR;
 /// A sensitivity file in a fresh folder; the default scenario unless the text names one.
 class SensitivityFile {
  public:
-  explicit SensitivityFile(const std::string& text)
-      : dir_(std::filesystem::temp_directory_path() / ("engraft-sensitivity-file-" + std::to_string(::getpid()) + "-" +
-                                                     std::to_string(counter_++))) {
-    std::filesystem::create_directories(dir_);
-    std::ofstream(path()) << text;
-  }
-  ~SensitivityFile() { std::filesystem::remove_all(dir_); }
-  std::filesystem::path path() const { return dir_ / "s.toml"; }
+  explicit SensitivityFile(const std::string& text) : path_(dir_.write("s.toml", text)) {}
+  const std::filesystem::path& path() const { return path_; }
 
  private:
-  static inline int counter_ = 0;
-  std::filesystem::path dir_;
+  test_support::ScratchDir dir_;
+  std::filesystem::path path_;
 };
 
 const std::string head = "[sensitivity]\nseed = 1\nsamples = 8\n";

@@ -7,28 +7,16 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "engraft/formats/trial_file.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace engraft {
 namespace {
 
 const std::filesystem::path data = ENGRAFT_SOURCE_DIR "/tests/data/trial";
 
-class TempDir {
- public:
-  TempDir() : path_(std::filesystem::temp_directory_path() / ("engraft-trial-test-" + std::to_string(::getpid()) + "-" +
-                                                              std::to_string(counter_++))) {
-    std::filesystem::remove_all(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path path_;
-};
+using test_support::ScratchDir;
 
 std::string read_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -59,7 +47,7 @@ TrialOutcome run_trial_to(const std::filesystem::path& trial_file, const std::fi
 }
 
 TEST(TrialOutputs, IdenticalForAnyThreadCount) {
-  TempDir one, two, three;
+  ScratchDir one, two, three;
   run_trial_to(data / "sampled.toml", one.path(), 1);
   run_trial_to(data / "sampled.toml", two.path(), 2);
   run_trial_to(data / "sampled.toml", three.path(), 3, false, 1);   // a reorder window of one subject
@@ -75,7 +63,7 @@ TEST(TrialOutputs, IdenticalForAnyThreadCount) {
 }
 
 TEST(TrialOutputs, SummariesMatchTheModelsAnalyticCrossing) {
-  TempDir out;
+  ScratchDir out;
   const TrialOutcome outcome = run_trial_to(data / "sampled.toml", out.path(), 2);
   // Endpoint 1 is anc_0_5_crossing_day = ln((A0 - 0.01)/(A0 - 0.5))/k; the faster arm (k = 0.03
   // typical instead of 0.02) crosses at 2/3 of the time of the same patients in the slow arm.
@@ -87,7 +75,7 @@ TEST(TrialOutputs, SummariesMatchTheModelsAnalyticCrossing) {
 }
 
 TEST(TrialOutputs, ProportionAtAThresholdCountsTheSubjectsFile) {
-  TempDir out;
+  ScratchDir out;
   const TrialOutcome outcome = run_trial_to(data / "sampled.toml", out.path(), 2);
   // Summaries: the endpoints in file order, each followed by its proportions.
   const EndpointSummary& by_day_6 = outcome.endpoints.at(2);
@@ -110,7 +98,7 @@ TEST(TrialOutputs, ProportionAtAThresholdCountsTheSubjectsFile) {
 }
 
 TEST(TrialOutputs, ResumeAfterAKillGivesTheSameFiles) {
-  TempDir whole, resumed;
+  ScratchDir whole, resumed;
   run_trial_to(data / "sampled.toml", whole.path(), 2);
   {
     const LoadedTrial trial = read_trial(data / "sampled.toml");
@@ -131,7 +119,7 @@ TEST(TrialOutputs, ResumeAfterAKillGivesTheSameFiles) {
 }
 
 TEST(TrialOutputs, ProcessesWritingPartsMergeToTheSameFile) {
-  TempDir whole, parts;
+  ScratchDir whole, parts;
   run_trial_to(data / "sampled.toml", whole.path(), 2);
   const LoadedTrial trial = read_trial(data / "sampled.toml");
   constexpr unsigned ranks = 3;   // 80 subjects: blocks of 27, 27 and 26
@@ -160,7 +148,7 @@ TEST(TrialOutputs, RankBlocksCoverEverySubjectOnce) {
 }
 
 TEST(TrialOutputs, ResumeRefusesAFolderOfAnotherTrial) {
-  TempDir out;
+  ScratchDir out;
   {
     const LoadedTrial trial = read_trial(data / "sampled.toml");
     SubjectFileSink sink(out.path(), trial, false);
@@ -170,7 +158,7 @@ TEST(TrialOutputs, ResumeRefusesAFolderOfAnotherTrial) {
 }
 
 TEST(TrialOutputs, AFailingSubjectIsReportedAndTheTrialGoesOn) {
-  TempDir out;
+  ScratchDir out;
   const TrialOutcome outcome = run_trial_to(data / "table.toml", out.path(), 2);
   EXPECT_EQ(outcome.failed_per_arm.at(0), 1u);
   EXPECT_EQ(outcome.endpoints[0].arms[0].subjects, 3u);
