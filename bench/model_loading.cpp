@@ -93,9 +93,14 @@ double ready_to_simulate(const std::filesystem::path& file) {
   return s;
 }
 
-/// Seconds for `runs` solves of 0-60 d (daily outputs), states started away from their defaults as
-/// in the SBML round-trip test (doses have no SBML counterpart).
-double solve_seconds(const std::shared_ptr<const CompiledModel>& compiled, int runs) {
+struct Timing {
+  double seconds = 0.0;
+  engraft::SolverStats stats;  // of one solve (every solve takes the same steps)
+};
+
+/// `runs` solves of 0-60 d (daily outputs), states started away from their defaults as in the
+/// SBML round-trip test (doses have no SBML counterpart).
+Timing time_solves(const std::shared_ptr<const CompiledModel>& compiled, int runs) {
   auto solver = engraft::make_solver(compiled, engraft::SolverOptions{});
   const std::vector<double> p = compiled->default_parameters();
   std::vector<double> times;
@@ -106,7 +111,7 @@ double solve_seconds(const std::shared_ptr<const CompiledModel>& compiled, int r
     solver->solve(engraft::SolveProblem{0.0, 60.0, p, nullptr, times, {}}, result);
     if (!result.ok()) throw std::runtime_error(compiled->name() + ": " + result.message);
   }
-  return seconds_since(start);
+  return {seconds_since(start), result.stats};
 }
 
 Model started_away_from_defaults(const Model& m) {
@@ -155,17 +160,23 @@ int main(int argc, char** argv) {
   std::filesystem::remove(file);
 
   std::cout << "(b) model,states,built-in s,imported s,ratio imported/built-in (median of " << reps << " x " << runs
-            << " solves of 0-60 d)\n";
+            << " solves of 0-60 d),built-in steps/rejected/rhs,imported steps/rejected/rhs,built-in method,imported method\n";
   for (const std::string& name : engraft::builtin_model_names()) {
     const Model original = started_away_from_defaults(engraft::load_model(name));
     const Model imported = engraft::import_sbml_string(engraft::export_sbml(original), name + ".xml").model;
     const auto a = CompiledModel::compile(original), b = CompiledModel::compile(imported);
     std::vector<double> ta, tb, ratio;
+    Timing built_in, round_trip;
     for (int r = 0; r < reps; ++r) {   // interleaved, so that load from other work hits both alike
-      ta.push_back(solve_seconds(a, runs));
-      tb.push_back(solve_seconds(b, runs));
+      built_in = time_solves(a, runs);
+      round_trip = time_solves(b, runs);
+      ta.push_back(built_in.seconds);
+      tb.push_back(round_trip.seconds);
       ratio.push_back(tb.back() / ta.back());
     }
-    std::cout << fmt::format("{},{},{:.4f},{:.4f},{:.3f}\n", name, a->n_states(), median(ta), median(tb), median(ratio));
+    const auto work = [](const engraft::SolverStats& s) { return fmt::format("{}/{}/{}", s.steps, s.rejected_steps, s.rhs_evaluations); };
+    std::cout << fmt::format("{},{},{:.4f},{:.4f},{:.3f},{},{},\"{}\",\"{}\"\n", name, a->n_states(), median(ta), median(tb),
+                             median(ratio), work(built_in.stats), work(round_trip.stats), built_in.stats.method,
+                             round_trip.stats.method);
   }
 }

@@ -76,6 +76,7 @@ void write_model_toml(std::ostream& out, const Model& m) {
   out << "# Imported from SBML by engraft sbml import; SBML time units are read as days.\n";
   out << "[model]\n" << "name = " << quoted(m.name) << "\nversion = " << quoted(m.version) << "\ntitle = "
       << quoted(m.title) << "\ndescription = " << quoted(m.description) << "\n";
+  if (m.solver != SolverHint::automatic) out << "solver = " << quoted(std::string(to_string(m.solver))) << "\n";
   if (!m.parameters.empty()) out << "\n";
   for (const Parameter& p : m.parameters)
     out << "[parameters." << key(p.name) << "]\nvalue = " << fmt::format("{}", p.value) << "\nunit = \"1\"\ndescription = "

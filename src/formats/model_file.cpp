@@ -41,10 +41,9 @@ void read_header(const TomlNode& header, Model& model) {
     header.child("time_unit").fail("\"day\" (model time is always in days)", header.child("time_unit").as_string());
   if (header.has("reproduces")) model.references = header.child("reproduces").string_array();
   const std::string solver = header.string_or("solver", "auto");
-  if (solver == "auto") model.solver = SolverHint::automatic;
-  else if (solver == "nonstiff") model.solver = SolverHint::nonstiff;
-  else if (solver == "stiff") model.solver = SolverHint::stiff;
-  else header.child("solver").fail("auto, nonstiff or stiff", "\"" + solver + "\"");
+  const std::optional<SolverHint> hint = solver_hint_named(solver);
+  if (!hint) header.child("solver").fail("auto, nonstiff or stiff", "\"" + solver + "\"");
+  model.solver = *hint;
 }
 
 void read_parameters(const TomlNode& table, Model& model) {

@@ -28,6 +28,8 @@
 //   algebraic variables, fixed by one state per conserved moiety of the fast reactions (changed
 //   by slow reactions only) and by each fast rate being 0.
 // - flux balance (fbc): a linear program, not a time course (run_sbml_flux_balance_case).
+// - annotations are ignored except engraft's own <engraft:solver hint="..."/> on the model
+//   (engraft_sbml_namespace), which sets the solver hint; other tools' annotations never matter.
 // Refused (SbmlUnsupported): over-determined or ambiguous algebraic rules; dependent fast
 // reactions, fast ones whose stoichiometry or conversion factor varies, events assigning their
 // species; at run time, algebraic systems Newton cannot solve and unstable fast equilibria; the
@@ -984,6 +986,20 @@ class Importer {
     return number(sr->getStoichiometry());
   }
 
+  /// The hint in engraft's own model annotation (engraft_sbml_namespace), else automatic.
+  SolverHint solver_hint() const {
+    const ::XMLNode* annotation = sbml_.getAnnotation();
+    if (!annotation) return SolverHint::automatic;
+    for (unsigned i = 0; i < annotation->getNumChildren(); ++i) {
+      const ::XMLNode& child = annotation->getChild(i);
+      if (child.getURI() != engraft_sbml_namespace || child.getName() != "solver") continue;
+      const std::string name = child.getAttrValue("hint");
+      if (const std::optional<SolverHint> hint = solver_hint_named(name)) return *hint;
+      invalid(&sbml_, "engraft:solver hint auto, nonstiff or stiff", "\"" + name + "\"");
+    }
+    return SolverHint::automatic;
+  }
+
   void build_model() {
     Model& m = out_.model;
     m.name = sbml_.isSetId() ? sbml_.getId() : file_.stem().string();
@@ -992,6 +1008,7 @@ class Importer {
     m.description = "imported from " + file_.filename().string();
     m.time_unit = "day";
     m.where = {file_, 0, ""};
+    m.solver = solver_hint();
 
     // Species ODEs: the sum over reactions of +-stoichiometry x rate (x conversion factor).
     std::map<std::string, Expression> reaction_terms;

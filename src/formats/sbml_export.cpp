@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <sbml/SBMLTypes.h>
 
+#include "engraft/formats/sbml.hpp"
+
 LIBSBML_CPP_NAMESPACE_USE
 
 namespace engraft {
@@ -113,6 +115,11 @@ std::string export_sbml(const Model& m) {
   }
   set_notes(*model, fmt::format("engraft model {} {}. {} Time is in days.{}", m.name, m.version, m.description,
                                 routes.empty() ? "" : " Doses are not part of SBML:" + routes));
+  if (m.solver != SolverHint::automatic) {
+    const int rc = model->appendAnnotation(
+        fmt::format(R"(<engraft:solver xmlns:engraft="{}" hint="{}"/>)", engraft_sbml_namespace, to_string(m.solver)));
+    ENGRAFT_ASSERT(rc == LIBSBML_OPERATION_SUCCESS, "libSBML refused engraft's solver annotation");
+  }
 
   std::set<std::string> event_targets;
   for (const EventRule& e : m.events)

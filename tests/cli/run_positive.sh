@@ -22,6 +22,9 @@
 #   sensitivity `engraft sensitivity tests/data/sensitivity/small.toml` with --threads 1 and --threads 2
 #           exits 0, prints the table, and writes byte-identical sobol.csv and sobol.json with one row
 #           per endpoint and factor and ordered interval bounds
+#   sbml_roundtrip `engraft model export infarct_cell_therapy`, `engraft sbml import` of that file to
+#           a model file, and `engraft model export` of the model file: the solver hint ("stiff")
+#           survives every step, and the model file reads back
 #   example_sensitivity `engraft sensitivity sensitivity/challenges.toml` exits 0 and finds what
 #           docs/sensitivity-format.md reports: f_gmp has the largest total index of both neutrophil
 #           endpoints, the graft dose that of platelet engraftment, and f_gmp none for platelets
@@ -46,6 +49,16 @@ case $check in
     cat "$work/stdout" "$work/stderr"
     [ $rc -eq 0 ] || fail "engraft models exited $rc"
     grep -q 'stiehl2015_neutrophil' "$work/stdout" || fail "stiehl2015_neutrophil not listed"
+    ;;
+  sbml_roundtrip)
+    run_ok model export infarct_cell_therapy --out "$work/exported.xml"
+    grep -q '<engraft:solver xmlns:engraft="urn:engraft:sbml-annotation:1" hint="stiff"/>' "$work/exported.xml" ||
+      fail "no engraft:solver annotation in the exported SBML"
+    run_ok sbml import "$work/exported.xml" --out "$work/imported.toml"
+    grep -qx 'solver = "stiff"' "$work/imported.toml" || fail "the imported model file lost the solver hint"
+    run_ok model show "$work/imported.toml"
+    run_ok model export "$work/imported.toml" --out "$work/again.xml"
+    grep -q 'hint="stiff"' "$work/again.xml" || fail "the second export lost the solver hint"
     ;;
   show)
     "$engraft" model show zhu2025_platelet >"$work/stdout" 2>"$work/stderr"; rc=$?

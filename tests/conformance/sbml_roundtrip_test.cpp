@@ -57,6 +57,7 @@ TEST(SbmlExport, BuiltinModelsRoundTrip) {
     const auto errors = sbml_consistency_errors(sbml);
     EXPECT_TRUE(errors.empty()) << errors.front();
     const Model imported = import_sbml_string(sbml, name + ".xml").model;
+    EXPECT_EQ(imported.solver, original.solver) << "the solver hint travels in engraft's annotation";
     std::vector<std::string> states;
     for (const State& s : original.states) states.push_back(s.name);
     const std::vector<double> times = {0.0, 0.5, 1.0, 2.0, 5.0, 10.0};

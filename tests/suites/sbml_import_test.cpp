@@ -192,6 +192,25 @@ TEST(SbmlImport, CiThatIsNotAnIdentifierIsAnInputError) {
   }
 }
 
+TEST(SbmlImport, ReadsEngraftsSolverHintAndIgnoresOtherAnnotations) {
+  const auto hint_of = [](const std::string& annotation) {
+    return import_sbml_string(document("<annotation>" + annotation + "</annotation>")).model.solver;
+  };
+  const std::string ns = std::string(" xmlns:engraft=\"") + engraft_sbml_namespace + "\"";
+  EXPECT_EQ(hint_of("<engraft:solver" + ns + " hint=\"stiff\"/>"), SolverHint::stiff);
+  EXPECT_EQ(hint_of("<engraft:solver" + ns + " hint=\"nonstiff\"/>"), SolverHint::nonstiff);
+  // Another tool's element of the same name is not engraft's.
+  EXPECT_EQ(hint_of(R"(<x:solver xmlns:x="http://example.org/other" hint="stiff"/>)"), SolverHint::automatic);
+  EXPECT_EQ(import_sbml_string(document("")).model.solver, SolverHint::automatic);
+  try {
+    hint_of("<engraft:solver" + ns + " hint=\"fast\"/>");
+    ADD_FAILURE() << "hint \"fast\" accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected engraft:solver hint auto, nonstiff or stiff, got \"fast\""), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(SbmlImport, InvalidXmlIsAnInputError) {
   EXPECT_THROW(import_sbml_string("<sbml><model"), InputError);
 }

@@ -57,6 +57,11 @@ struct SbmlImport {
   int level = 0, version = 0;
 };
 
+/// The XML namespace of engraft's annotation on an SBML <model>, for what SBML has no element
+/// for: today the model's solver hint, as <engraft:solver hint="stiff"/>. The exporter writes it
+/// and the importer reads it, so a model keeps its integrator through a round trip.
+inline constexpr const char* engraft_sbml_namespace = "urn:engraft:sbml-annotation:1";
+
 /// Reads an SBML file (Levels 2 and 3; comp models are flattened). Throws InputError for
 /// unreadable or invalid SBML (naming file and line) and SbmlUnsupported for constructs that
 /// cannot be simulated exactly.

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -104,6 +105,21 @@ struct EndpointBinding {
 };
 
 enum class SolverHint { automatic, nonstiff, stiff };
+
+/// The spelling model files and engraft's SBML annotation use: "auto", "nonstiff", "stiff".
+inline std::string_view to_string(SolverHint hint) {
+  switch (hint) {
+    case SolverHint::nonstiff: return "nonstiff";
+    case SolverHint::stiff: return "stiff";
+    case SolverHint::automatic: break;
+  }
+  return "auto";
+}
+inline std::optional<SolverHint> solver_hint_named(std::string_view name) {
+  for (const SolverHint hint : {SolverHint::automatic, SolverHint::nonstiff, SolverHint::stiff})
+    if (to_string(hint) == name) return hint;
+  return std::nullopt;
+}
 
 struct Model {
   std::string name;
