@@ -3,9 +3,11 @@
 //   (a) A generated SBML Level 3 Version 2 model with S species and R mass-action reactions
 //       (default 1,000 and 2,000): read from disk, imported, compiled to bytecode, and made ready
 //       to simulate (workspace, parameters, initial state, one right-hand side). Median of --reps.
-//   (b) Every built-in model against itself exported to SBML and imported back (the same
+//   (b) Model files (TOML): the network of (a) written as a model file, and every built-in model
+//       file, read, compiled and made ready to simulate. Median of --reps.
+//   (c) Every built-in model against itself exported to SBML and imported back (the same
 //       equations): the time to solve 0-60 d with daily outputs, same solver settings, median of
-//       --reps repetitions of --runs solves each, and the ratio imported / built-in.
+//       --reps repetitions of --runs solves each, and the ratio imported / built-in (--runs 0: skipped).
 // Usage: engraft_bench_model_loading [--species S] [--reactions R] [--reps N] [--runs M]
 #include <algorithm>
 #include <chrono>
@@ -44,44 +46,91 @@ double median(std::vector<double> v) {
 /// Species S0..S{n-1} in one compartment; reaction j turns S_a (and S_b, every third reaction
 /// bimolecular) into S_c at rate k_j * S_a (* S_b). Deterministic (a fixed LCG), so every run
 /// measures the same model.
-std::string generated_sbml(int species, int reactions) {
-  std::uint64_t state = 12345;
-  const auto next = [&state](int n) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<int>((state >> 33) % static_cast<std::uint64_t>(n));
+struct Network {
+  struct Reaction {
+    int a, b, c;
+    bool bimolecular;
   };
+  std::vector<double> initial, k;
+  std::vector<Reaction> reactions;
+
+  Network(int species, int reaction_count) {
+    std::uint64_t state = 12345;
+    const auto next = [&state](int n) {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      return static_cast<int>((state >> 33) % static_cast<std::uint64_t>(n));
+    };
+    for (int i = 0; i < species; ++i) initial.push_back(0.1 + 0.001 * next(1000));
+    for (int j = 0; j < reaction_count; ++j) k.push_back(0.01 + 0.0001 * next(1000));
+    for (int j = 0; j < reaction_count; ++j) {
+      const int a = next(species), b = next(species), c = next(species);
+      reactions.push_back({a, b, c, j % 3 == 0 && a != b});
+    }
+  }
+
+  std::string rate(std::size_t j, const char* times) const {
+    const Reaction& r = reactions[j];
+    return r.bimolecular ? fmt::format("k{}{}S{}{}S{}", j, times, r.a, times, r.b) : fmt::format("k{}{}S{}", j, times, r.a);
+  }
+};
+
+std::string sbml_text(const Network& n) {
   std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
 <sbml xmlns="http://www.sbml.org/sbml/level3/version2/core" level="3" version="2"><model id="generated">
 <listOfCompartments><compartment id="C" size="1" constant="true"/></listOfCompartments>
 <listOfSpecies>
 )";
-  for (int i = 0; i < species; ++i)
+  for (std::size_t i = 0; i < n.initial.size(); ++i)
     xml += fmt::format(R"(<species id="S{}" compartment="C" initialConcentration="{}" hasOnlySubstanceUnits="false" )"
                        R"(boundaryCondition="false" constant="false"/>)"
                        "\n",
-                       i, 0.1 + 0.001 * next(1000));
+                       i, n.initial[i]);
   xml += "</listOfSpecies>\n<listOfParameters>\n";
-  for (int j = 0; j < reactions; ++j) xml += fmt::format(R"(<parameter id="k{}" value="{}" constant="true"/>)" "\n", j, 0.01 + 0.0001 * next(1000));
+  for (std::size_t j = 0; j < n.k.size(); ++j) xml += fmt::format(R"(<parameter id="k{}" value="{}" constant="true"/>)" "\n", j, n.k[j]);
   xml += "</listOfParameters>\n<listOfReactions>\n";
-  for (int j = 0; j < reactions; ++j) {
-    const int a = next(species), b = next(species), c = next(species);
-    const bool bimolecular = j % 3 == 0 && a != b;
-    std::string reactants = fmt::format(R"(<speciesReference species="S{}" stoichiometry="1" constant="true"/>)", a);
-    std::string math = fmt::format("<apply><times/><ci>k{}</ci><ci>S{}</ci>{}</apply>", j, a,
-                                   bimolecular ? fmt::format("<ci>S{}</ci>", b) : "");
-    if (bimolecular) reactants += fmt::format(R"(<speciesReference species="S{}" stoichiometry="1" constant="true"/>)", b);
+  const auto reference = [](int s) { return fmt::format(R"(<speciesReference species="S{}" stoichiometry="1" constant="true"/>)", s); };
+  for (std::size_t j = 0; j < n.reactions.size(); ++j) {
+    const Network::Reaction& r = n.reactions[j];
+    const std::string math = fmt::format("<apply><times/><ci>k{}</ci><ci>S{}</ci>{}</apply>", j, r.a,
+                                         r.bimolecular ? fmt::format("<ci>S{}</ci>", r.b) : "");
     xml += fmt::format(R"(<reaction id="R{}" reversible="false"><listOfReactants>{}</listOfReactants>)"
-                       R"(<listOfProducts><speciesReference species="S{}" stoichiometry="1" constant="true"/></listOfProducts>)"
+                       R"(<listOfProducts>{}</listOfProducts>)"
                        R"(<kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML">{}</math></kineticLaw></reaction>)"
                        "\n",
-                       j, reactants, c, math);
+                       j, reference(r.a) + (r.bimolecular ? reference(r.b) : ""), reference(r.c), math);
   }
   return xml + "</listOfReactions>\n</model></sbml>\n";
 }
 
-double ready_to_simulate(const std::filesystem::path& file) {
+/// The same network as an engraft model file (docs/model-format.md): a parameter table and a
+/// state table per entry, as the built-in models are written, and one ODE per species.
+std::string model_file_text(const Network& n) {
+  std::string toml = "[model]\nname = \"generated\"\nversion = \"1\"\ntitle = \"generated mass-action network\"\n"
+                     "description = \"bench/model_loading.cpp\"\n";
+  for (std::size_t j = 0; j < n.k.size(); ++j)
+    toml += fmt::format("\n[parameters.k{}]\nvalue = {}\nunit = \"1/d\"\ndescription = \"rate constant of R{}\"\n"
+                        "source = \"generated\"\n", j, n.k[j], j);
+  std::vector<std::string> ode(n.initial.size());
+  for (std::size_t j = 0; j < n.reactions.size(); ++j) {
+    const Network::Reaction& r = n.reactions[j];
+    const std::string flux = n.rate(j, " * ");
+    ode[r.a] += " - " + flux;
+    if (r.bimolecular) ode[r.b] += " - " + flux;
+    ode[r.c] += " + " + flux;
+  }
+  for (std::size_t i = 0; i < n.initial.size(); ++i)
+    toml += fmt::format("\n[states.S{}]\nunit = \"1\"\ninitial = {}\ndescription = \"species {}\"\n", i, n.initial[i], i);
+  toml += "\n[odes]\n";
+  for (std::size_t i = 0; i < n.initial.size(); ++i) toml += fmt::format("S{} = \"0{}\"\n", i, ode[i]);
+  return toml;
+}
+
+/// Reads a model with `load`, compiles it and makes it ready to simulate: workspace, parameters,
+/// initial state and one right-hand side.
+template <typename Load>
+double ready_to_simulate(const Load& load) {
   const auto start = Clock::now();
-  const Model model = engraft::import_sbml(file);
+  const Model model = load();
   const auto compiled = CompiledModel::compile(model);
   auto workspace = compiled->make_workspace();
   compiled->load_parameters(compiled->default_parameters(), workspace);
@@ -89,8 +138,13 @@ double ready_to_simulate(const std::filesystem::path& file) {
   compiled->initial_state(0.0, y, workspace);
   compiled->rhs(0.0, y.data(), ydot.data(), workspace);
   const double s = seconds_since(start);
-  if (!std::isfinite(ydot.front())) throw std::runtime_error("generated model: non-finite right-hand side");
+  if (!std::isfinite(ydot.front())) throw std::runtime_error(model.name + ": non-finite right-hand side");
   return s;
+}
+
+std::string spread(const std::vector<double>& v) {
+  return fmt::format("median of {}; min {:.3f}, max {:.3f}", v.size(), *std::min_element(v.begin(), v.end()),
+                     *std::max_element(v.begin(), v.end()));
 }
 
 struct Timing {
@@ -146,20 +200,34 @@ int main(int argc, char** argv) {
   std::cout << fmt::format("# engraft_bench_model_loading --species {} --reactions {} --reps {} --runs {} on {} ({} cores)\n",
                            species, reactions, reps, runs, host, std::thread::hardware_concurrency());
 
-  const auto file = std::filesystem::temp_directory_path() / fmt::format("engraft-bench-{}.xml", getpid());
-  {
-    std::ofstream out(file);
-    out << generated_sbml(species, reactions);
+  const Network network(species, reactions);
+  const auto scratch = std::filesystem::temp_directory_path() / fmt::format("engraft-bench-{}", getpid());
+  const auto sbml_file = scratch.string() + ".xml", toml_file = scratch.string() + ".toml";
+  std::ofstream(sbml_file) << sbml_text(network);
+  std::ofstream(toml_file) << model_file_text(network);
+  std::vector<double> from_sbml, from_toml;
+  for (int r = 0; r < reps; ++r) {
+    from_sbml.push_back(ready_to_simulate([&] { return engraft::import_sbml(sbml_file); }));
+    from_toml.push_back(ready_to_simulate([&] { return engraft::read_model_file(toml_file); }));
   }
-  std::vector<double> load;
-  for (int r = 0; r < reps; ++r) load.push_back(ready_to_simulate(file));
-  std::cout << fmt::format("(a) generated SBML, {} species, {} reactions, {:.1f} MB: ready to simulate in {:.3f} s "
-                           "(median of {}; min {:.3f}, max {:.3f})\n",
-                           species, reactions, static_cast<double>(std::filesystem::file_size(file)) / 1e6, median(load), reps,
-                           *std::min_element(load.begin(), load.end()), *std::max_element(load.begin(), load.end()));
-  std::filesystem::remove(file);
+  const auto megabytes = [](const std::string& f) { return static_cast<double>(std::filesystem::file_size(f)) / 1e6; };
+  std::cout << fmt::format("(a) generated SBML, {} species, {} reactions, {:.1f} MB: ready to simulate in {:.3f} s ({})\n",
+                           species, reactions, megabytes(sbml_file), median(from_sbml), spread(from_sbml));
+  std::cout << fmt::format("(b) the same network as a model file, {:.1f} MB: ready to simulate in {:.3f} s ({})\n",
+                           megabytes(toml_file), median(from_toml), spread(from_toml));
+  std::filesystem::remove(sbml_file);
+  std::filesystem::remove(toml_file);
 
-  std::cout << "(b) model,states,built-in s,imported s,ratio imported/built-in (median of " << reps << " x " << runs
+  std::cout << "(b) built-in model file,bytes,read and ready to simulate s (median of " << reps << ")\n";
+  for (const std::string& name : engraft::builtin_model_names()) {
+    const auto path = engraft::builtin_models_dir() / (name + ".toml");
+    std::vector<double> t;
+    for (int r = 0; r < reps; ++r) t.push_back(ready_to_simulate([&] { return engraft::read_model_file(path); }));
+    std::cout << fmt::format("{},{},{:.4f}\n", name, std::filesystem::file_size(path), median(t));
+  }
+
+  if (runs <= 0) return 0;
+  std::cout << "(c) model,states,built-in s,imported s,ratio imported/built-in (median of " << reps << " x " << runs
             << " solves of 0-60 d),built-in steps/rejected/rhs,imported steps/rejected/rhs,built-in method,imported method\n";
   for (const std::string& name : engraft::builtin_model_names()) {
     const Model original = started_away_from_defaults(engraft::load_model(name));

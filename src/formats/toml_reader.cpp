@@ -6,7 +6,6 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
-#include <tuple>
 
 #include <fmt/format.h>
 
@@ -122,10 +121,51 @@ toml::value TomlNode::parse_text(const std::string& text, const std::filesystem:
   }
 }
 
-SourceLocation TomlNode::where() const {
-  const int line = static_cast<int>(value_->location().line());
-  return {file_, line, key_};
+struct TomlNode::LineStarts {
+  const std::vector<char>* source = nullptr;   // the document's text, owned by its values' regions
+  std::vector<std::size_t> starts{0};
+
+  explicit LineStarts(const toml::value& value) {
+    const auto* place = region_of(value);
+    if (place == nullptr) return;
+    source = place->source().get();
+    for (std::size_t i = 0; i < source->size(); ++i)
+      if ((*source)[i] == '\n') starts.push_back(i + 1);
+  }
+
+  /// The value's text in the document (toml11's parser keeps one for every value it reads).
+  static const toml::detail::region* region_of(const toml::value& value) {
+    return dynamic_cast<const toml::detail::region*>(toml::detail::get_region(value));
+  }
+};
+
+TomlNode::TomlNode(const toml::value& value, std::filesystem::path file, std::string key)
+    : TomlNode(value, std::move(file), std::move(key), std::make_shared<const LineStarts>(value)) {}
+
+TomlNode::TomlNode(const toml::value& value, std::filesystem::path file, std::string key,
+                   std::shared_ptr<const LineStarts> lines)
+    : value_(&value), file_(std::move(file)), key_(std::move(key)), lines_(std::move(lines)) {}
+
+TomlNode TomlNode::at(const toml::value& value, std::string key) const { return {value, file_, std::move(key), lines_}; }
+
+std::size_t TomlNode::offset() const {
+  const auto* place = LineStarts::region_of(*value_);
+  return place == nullptr ? 0 : static_cast<std::size_t>(place->first() - place->begin());
 }
+
+int TomlNode::line() const {
+  const auto* place = LineStarts::region_of(*value_);
+  if (place == nullptr || place->source().get() != lines_->source)
+    return static_cast<int>(value_->location().line());   // not from this document: toml11's count
+  const auto after = std::upper_bound(lines_->starts.begin(), lines_->starts.end(), offset());
+  return static_cast<int>(after - lines_->starts.begin());
+}
+
+bool TomlNode::in_file_order(const std::pair<std::string, TomlNode>& a, const std::pair<std::string, TomlNode>& b) {
+  return std::pair(a.second.offset(), a.first) < std::pair(b.second.offset(), b.first);
+}
+
+SourceLocation TomlNode::where() const { return {file_, line(), key_}; }
 
 SourceLocation TomlNode::where(const std::string& child_name) const {
   if (has(child_name)) return child(child_name).where();
@@ -155,7 +195,7 @@ TomlNode TomlNode::child(const std::string& name) const {
     w.key = key_.empty() ? name : key_ + "." + name;
     throw InputError(w, "a value for this required key", "nothing");
   }
-  return TomlNode(it->second, file_, key_.empty() ? name : key_ + "." + name);
+  return at(it->second, key_.empty() ? name : key_ + "." + name);
 }
 
 std::optional<TomlNode> TomlNode::find(const std::string& name) const {
@@ -165,18 +205,9 @@ std::optional<TomlNode> TomlNode::find(const std::string& name) const {
 
 std::vector<std::pair<std::string, TomlNode>> TomlNode::children() const {
   require_table();
-  // toml11 counts lines from the start of the file on every call: read each position once.
-  std::vector<std::tuple<std::size_t, std::size_t, std::pair<std::string, TomlNode>>> placed;
-  for (const auto& [name, value] : value_->as_table()) {
-    const auto location = value.location();
-    placed.emplace_back(location.line(), location.column(),
-                        std::pair<std::string, TomlNode>(name, TomlNode(value, file_, key_.empty() ? name : key_ + "." + name)));
-  }
-  std::sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) {
-    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
-  });
   std::vector<std::pair<std::string, TomlNode>> out;
-  for (auto& entry : placed) out.push_back(std::move(std::get<2>(entry)));
+  for (const auto& [name, value] : value_->as_table()) out.emplace_back(name, at(value, key_.empty() ? name : key_ + "." + name));
+  std::sort(out.begin(), out.end(), in_file_order);
   return out;
 }
 
@@ -185,7 +216,7 @@ std::vector<TomlNode> TomlNode::array_of_tables() const {
   std::vector<TomlNode> out;
   const auto& array = value_->as_array();
   for (std::size_t i = 0; i < array.size(); ++i) {
-    TomlNode node(array[i], file_, fmt::format("{}[{}]", key_, i));
+    TomlNode node = at(array[i], fmt::format("{}[{}]", key_, i));
     node.require_table();
     out.push_back(node);
   }
@@ -197,7 +228,7 @@ std::vector<std::string> TomlNode::string_array() const {
   std::vector<std::string> out;
   const auto& array = value_->as_array();
   for (std::size_t i = 0; i < array.size(); ++i)
-    out.push_back(TomlNode(array[i], file_, fmt::format("{}[{}]", key_, i)).as_string());
+    out.push_back(at(array[i], fmt::format("{}[{}]", key_, i)).as_string());
   return out;
 }
 
@@ -255,19 +286,23 @@ double TomlNode::number_or(const std::string& name, double fallback) const {
 
 void TomlNode::allow_only(const std::vector<std::string>& allowed) const {
   require_table();
-  for (const auto& [name, value] : children()) {
-    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
-    std::string best;
-    std::size_t best_distance = 3;
-    for (const std::string& candidate : allowed) {
-      const std::size_t d = distance(name, candidate);
-      if (d < best_distance) best_distance = d, best = candidate;
-    }
-    std::string known;
-    for (const std::string& a : allowed) known += (known.empty() ? "" : ", ") + a;
-    value.fail("one of the keys " + known, "unknown key '" + name + "'",
-               best.empty() ? std::string{} : "did you mean '" + best + "'?");
+  // Positions are looked up for unknown keys only: the first in the file is reported.
+  std::vector<std::pair<std::string, TomlNode>> unknown;
+  for (const auto& [name, value] : value_->as_table())
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+      unknown.emplace_back(name, at(value, key_.empty() ? name : key_ + "." + name));
+  if (unknown.empty()) return;
+  const auto& [unknown_name, first] = *std::min_element(unknown.begin(), unknown.end(), in_file_order);
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const std::string& candidate : allowed) {
+    const std::size_t d = distance(unknown_name, candidate);
+    if (d < best_distance) best_distance = d, best = candidate;
   }
+  std::string known;
+  for (const std::string& a : allowed) known += (known.empty() ? "" : ", ") + a;
+  first.fail("one of the keys " + known, "unknown key '" + unknown_name + "'",
+                best.empty() ? std::string{} : "did you mean '" + best + "'?");
 }
 
 }  // namespace engraft::detail

@@ -2,7 +2,9 @@
 // line and key. Private to formats/; the domain never sees a toml value.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,8 +19,8 @@ namespace engraft::detail {
 
 class TomlNode {
  public:
-  TomlNode(const toml::value& value, std::filesystem::path file, std::string key)
-      : value_(&value), file_(std::move(file)), key_(std::move(key)) {}
+  /// A node for `value`, part of a document from parse_file or parse_text (which must outlive it).
+  TomlNode(const toml::value& value, std::filesystem::path file, std::string key);
 
   /// Parses a whole file; a syntax error becomes an InputError with the file and line.
   static std::pair<toml::value, std::filesystem::path> parse_file(const std::filesystem::path& file);
@@ -58,9 +60,23 @@ class TomlNode {
   [[noreturn]] void fail(const std::string& expected, const std::string& got, const std::string& hint = {}) const;
 
  private:
+  /// Where each line of one parsed document starts, built once per document and shared by its
+  /// nodes. toml11 v3 finds a value's line by counting newlines from the start of the file on
+  /// every call, which made reading a file quadratic in its length.
+  struct LineStarts;
+
+  TomlNode(const toml::value& value, std::filesystem::path file, std::string key,
+           std::shared_ptr<const LineStarts> lines);
+  TomlNode at(const toml::value& value, std::string key) const;
+  /// Byte offset of the value in its document (0 where toml11 kept no position).
+  std::size_t offset() const;
+  int line() const;
+  static bool in_file_order(const std::pair<std::string, TomlNode>& a, const std::pair<std::string, TomlNode>& b);
+
   const toml::value* value_;
   std::filesystem::path file_;
   std::string key_;
+  std::shared_ptr<const LineStarts> lines_;
 };
 
 }  // namespace engraft::detail

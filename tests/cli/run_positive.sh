@@ -22,6 +22,8 @@
 #   sensitivity `engraft sensitivity tests/data/sensitivity/small.toml` with --threads 1 and --threads 2
 #           exits 0, prints the table, and writes byte-identical sobol.csv and sobol.json with one row
 #           per endpoint and factor and ordered interval bounds
+#   colour  `engraft validate` colours pass on a terminal (a pseudo-terminal from script(1)), and not
+#           with NO_COLOR set nor into a pipe; the coloured table's rule is as wide as the plain one's
 #   sbml_roundtrip `engraft model export infarct_cell_therapy`, `engraft sbml import` of that file to
 #           a model file, and `engraft model export` of the model file: the solver hint ("stiff")
 #           survives every step, and the model file reads back
@@ -49,6 +51,19 @@ case $check in
     cat "$work/stdout" "$work/stderr"
     [ $rc -eq 0 ] || fail "engraft models exited $rc"
     grep -q 'stiehl2015_neutrophil' "$work/stdout" || fail "stiehl2015_neutrophil not listed"
+    ;;
+  colour)
+    case_file=$source_dir/validation/h4_stiehl_neutrophil.toml
+    on_terminal() { script -qec "$*" /dev/null | tr -d '\r'; }
+    on_terminal env -u NO_COLOR "$engraft" validate "$case_file" >"$work/tty" || fail "validate on a terminal failed"
+    on_terminal env NO_COLOR=1 "$engraft" validate "$case_file" >"$work/no_color" || fail "validate with NO_COLOR failed"
+    env -u NO_COLOR "$engraft" validate "$case_file" >"$work/pipe" || fail "validate into a pipe failed"
+    cat "$work/tty"
+    esc=$(printf '\033')
+    grep -q "${esc}\[32mpass${esc}\[0m" "$work/tty" || fail "no green 'pass' on a terminal"
+    ! grep -q "$esc" "$work/no_color" || fail "colour with NO_COLOR=1"
+    ! grep -q "$esc" "$work/pipe" || fail "colour into a pipe"
+    [ "$(sed -n 2p "$work/tty")" = "$(sed -n 2p "$work/pipe")" ] || fail "the rule under the header differs with colour"
     ;;
   sbml_roundtrip)
     run_ok model export infarct_cell_therapy --out "$work/exported.xml"
