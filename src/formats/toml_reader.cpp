@@ -148,6 +148,8 @@ TomlNode::TomlNode(const toml::value& value, std::filesystem::path file, std::st
 
 TomlNode TomlNode::at(const toml::value& value, std::string key) const { return {value, file_, std::move(key), lines_}; }
 
+std::string TomlNode::child_key(const std::string& name) const { return key_.empty() ? name : key_ + "." + name; }
+
 std::size_t TomlNode::offset() const {
   const auto* place = LineStarts::region_of(*value_);
   return place == nullptr ? 0 : static_cast<std::size_t>(place->first() - place->begin());
@@ -157,7 +159,8 @@ int TomlNode::line() const {
   const auto* place = LineStarts::region_of(*value_);
   if (place == nullptr || place->source().get() != lines_->source)
     return static_cast<int>(value_->location().line());   // not from this document: toml11's count
-  const auto after = std::upper_bound(lines_->starts.begin(), lines_->starts.end(), offset());
+  const auto offset = static_cast<std::size_t>(place->first() - place->begin());
+  const auto after = std::upper_bound(lines_->starts.begin(), lines_->starts.end(), offset);
   return static_cast<int>(after - lines_->starts.begin());
 }
 
@@ -170,7 +173,7 @@ SourceLocation TomlNode::where() const { return {file_, line(), key_}; }
 SourceLocation TomlNode::where(const std::string& child_name) const {
   if (has(child_name)) return child(child_name).where();
   SourceLocation w = where();
-  w.key = key_.empty() ? child_name : key_ + "." + child_name;
+  w.key = child_key(child_name);
   return w;
 }
 
@@ -192,10 +195,10 @@ TomlNode TomlNode::child(const std::string& name) const {
   const auto it = table.find(name);
   if (it == table.end()) {
     SourceLocation w = where();
-    w.key = key_.empty() ? name : key_ + "." + name;
+    w.key = child_key(name);
     throw InputError(w, "a value for this required key", "nothing");
   }
-  return at(it->second, key_.empty() ? name : key_ + "." + name);
+  return at(it->second, child_key(name));
 }
 
 std::optional<TomlNode> TomlNode::find(const std::string& name) const {
@@ -206,7 +209,7 @@ std::optional<TomlNode> TomlNode::find(const std::string& name) const {
 std::vector<std::pair<std::string, TomlNode>> TomlNode::children() const {
   require_table();
   std::vector<std::pair<std::string, TomlNode>> out;
-  for (const auto& [name, value] : value_->as_table()) out.emplace_back(name, at(value, key_.empty() ? name : key_ + "." + name));
+  for (const auto& [name, value] : value_->as_table()) out.emplace_back(name, at(value, child_key(name)));
   std::sort(out.begin(), out.end(), in_file_order);
   return out;
 }
@@ -290,7 +293,7 @@ void TomlNode::allow_only(const std::vector<std::string>& allowed) const {
   std::vector<std::pair<std::string, TomlNode>> unknown;
   for (const auto& [name, value] : value_->as_table())
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-      unknown.emplace_back(name, at(value, key_.empty() ? name : key_ + "." + name));
+      unknown.emplace_back(name, at(value, child_key(name)));
   if (unknown.empty()) return;
   const auto& [unknown_name, first] = *std::min_element(unknown.begin(), unknown.end(), in_file_order);
   std::string best;
@@ -302,7 +305,7 @@ void TomlNode::allow_only(const std::vector<std::string>& allowed) const {
   std::string known;
   for (const std::string& a : allowed) known += (known.empty() ? "" : ", ") + a;
   first.fail("one of the keys " + known, "unknown key '" + unknown_name + "'",
-                best.empty() ? std::string{} : "did you mean '" + best + "'?");
+             best.empty() ? std::string{} : "did you mean '" + best + "'?");
 }
 
 }  // namespace engraft::detail

@@ -68,6 +68,7 @@ class TomlNode {
   TomlNode(const toml::value& value, std::filesystem::path file, std::string key,
            std::shared_ptr<const LineStarts> lines);
   TomlNode at(const toml::value& value, std::string key) const;
+  std::string child_key(const std::string& name) const;   // "parent.name", or "name" at the top
   /// Byte offset of the value in its document (0 where toml11 kept no position).
   std::size_t offset() const;
   int line() const;
