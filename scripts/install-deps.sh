@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages engraft needs; does nothing (quickly) when all are present.
 # Usage: scripts/install-deps.sh [--tests] [--bench]
-#   --tests  also the browser tests' npm packages (tests/browser, pinned in its package-lock.json,
-#            installed with `npm ci` by the machine's own Node.js and npm)
+#   --tests  also the fuzzing toolchain (clang-19, its libFuzzer/sanitizer runtime, llvm-19 for
+#            llvm-symbolizer) and the browser tests' npm packages (tests/browser, pinned in its
+#            package-lock.json, installed with `npm ci` by the machine's own Node.js and npm)
 #   --bench  also install the benchmark peers (python3-scipy, r-cran-desolve, bc)
 set -euo pipefail
 
@@ -13,10 +14,13 @@ packages=(cmake g++ make pkg-config libsundials-dev libfmt-dev libtoml11-dev
 browser_tests=0
 for arg in "$@"; do
   case "$arg" in
-    --tests) browser_tests=1 ;;
+    --tests)
+      browser_tests=1
+      packages+=(clang-19 libclang-rt-19-dev llvm-19)
+      ;;
     --bench) packages+=(python3-scipy r-cran-desolve bc) ;;
     -h | --help)
-      sed -n '2,7s/^# \{0,1\}//p' "$0"
+      sed -n '2,8s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *)

@@ -36,7 +36,7 @@ for arg in "$@"; do
 done
 
 if ! command -v "$cxx" >/dev/null 2>&1; then
-  echo "run-fuzz.sh: $cxx not found (scripts/install-deps.sh installs clang-19 and libclang-rt-19-dev)" >&2
+  echo "run-fuzz.sh: $cxx not found (scripts/install-deps.sh --tests installs clang-19, libclang-rt-19-dev and llvm-19)" >&2
   exit 1
 fi
 
