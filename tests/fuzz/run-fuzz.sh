@@ -7,6 +7,8 @@
 #   FUZZ_JOBS=N       build parallelism (default: nproc)
 #   FUZZ_BUILD_DIR    build tree (default: build-fuzz); FUZZ_CXX: compiler (default: clang++-19)
 #   FUZZ_LOG_DIR      keep each target's libFuzzer log there as TARGET.log (long runs)
+#   FUZZ_CORPUS_DIR   fuzz in DIR/TARGET (seeded, then kept) instead of a temporary copy, so that
+#                     a long run can resume where an earlier one stopped
 # Exits non-zero when a target crashes, leaks, trips a sanitizer, throws an unexpected
 # exception, runs past 10 s on one input or past 2 GiB; the input is kept in
 # BUILD_DIR/findings/TARGET/ and its path printed.
@@ -21,11 +23,12 @@ runs=${FUZZ_RUNS:-}
 jobs=${FUZZ_JOBS:-$(nproc)}
 log_dir=${FUZZ_LOG_DIR:-}
 [[ -n $log_dir ]] && mkdir -p "$log_dir"
+corpus_dir=${FUZZ_CORPUS_DIR:-}
 
 for arg in "$@"; do
   case "$arg" in
     -h | --help)
-      sed -n '2,12s/^# \{0,1\}//p' "$0"
+      sed -n '2,14s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     -*)
@@ -135,7 +138,7 @@ for t in "${targets[@]}"; do
   done
 
   # 2. Fuzzing, on a copy of the seed corpus (the committed corpus never grows).
-  corpus=$work/$t
+  corpus=${corpus_dir:-$work}/$t
   mkdir -p "$corpus"
   [[ -d $fuzz_dir/corpus/$t ]] && cp -r "$fuzz_dir/corpus/$t/." "$corpus/"
   extra_seeds "$t" "$corpus"
@@ -143,15 +146,18 @@ for t in "${targets[@]}"; do
   [[ $seconds == 0 ]] && bound=(-runs=0)
   [[ -n $runs ]] && bound+=(-runs="$runs")
   echo "== fuzz: $t (${bound[*]}, ${#regressions[@]} regression inputs)"
-  if "$exe" "${limits[@]}" "${bound[@]}" "${dict[@]}" -print_final_stats=1 \
-    -artifact_prefix="$findings/" "$corpus" >"$log" 2>&1; then
-    [[ -n $log_dir ]] && cp "$log" "$log_dir/$t.log"
+  rc=0
+  "$exe" "${limits[@]}" "${bound[@]}" "${dict[@]}" -print_final_stats=1 -interrupted_exit_code=72 \
+    -artifact_prefix="$findings/" "$corpus" >"$log" 2>&1 || rc=$?
+  [[ -n $log_dir ]] && cp "$log" "$log_dir/$t.log"
+  # 72: the fuzzer was sent SIGINT or SIGTERM (a long run stopped early): no finding.
+  if [[ $rc == 0 || $rc == 72 ]]; then
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+    [[ $rc == 72 ]] && execs="$execs (stopped)"
     summary+=("$(printf '%-11s %10s execs %7s exec/s   %s' "$t" "$execs" "$rate" "$last")")
   else
-    [[ -n $log_dir ]] && cp "$log" "$log_dir/$t.log"
     report "$log"
     crash=$(sed -n "s/.*Test unit written to \(.*\)$/\1/p" "$log" | tail -n 1)
     echo "run-fuzz.sh: $t: FAILED; input: ${crash:-(none written; see the log above)}" >&2
