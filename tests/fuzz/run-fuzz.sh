@@ -147,10 +147,10 @@ for t in "${targets[@]}"; do
   [[ -n $runs ]] && bound+=(-runs="$runs")
   echo "== fuzz: $t (${bound[*]}, ${#regressions[@]} regression inputs)"
   rc=0
-  "$exe" "${limits[@]}" "${bound[@]}" "${dict[@]}" -print_final_stats=1 -interrupted_exit_code=72 \
+  "$exe" "${limits[@]}" "${bound[@]}" "${dict[@]}" -print_final_stats=1 \
     -artifact_prefix="$findings/" "$corpus" >"$log" 2>&1 || rc=$?
   [[ -n $log_dir ]] && cp "$log" "$log_dir/$t.log"
-  # 72: the fuzzer was sent SIGINT or SIGTERM (a long run stopped early): no finding.
+  # 72: libFuzzer's exit code when sent SIGINT or SIGTERM (a long run stopped early): no finding.
   if [[ $rc == 0 || $rc == 72 ]]; then
     last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
